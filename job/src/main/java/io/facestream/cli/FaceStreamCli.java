@@ -1,0 +1,33 @@
+package io.facestream.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./facestream} command line. Results go to stdout as JSON lines; logs to stderr. */
+@Command(name = "facestream", mixinStandardHelpOptions = true, version = "facestream 0.1.0",
+        description = "Real-time face recognition over camera streams, as an Apache Flink job.",
+        subcommands = {DetectCommand.class, EmbedCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+public final class FaceStreamCli {
+
+    /** Exit status when a model or the configuration cannot be used at all. */
+    static final int EXIT_SETUP = 2;
+    /** Exit status when some inputs could not be processed (the others were). */
+    static final int EXIT_INPUT_ERRORS = 1;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine commandLine = new CommandLine(new FaceStreamCli());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            line.getErr().println("facestream: " + exception.getMessage());
+            return EXIT_SETUP;
+        });
+        return commandLine.execute(args);
+    }
+}

@@ -1,0 +1,45 @@
+package io.facestream.align;
+
+import io.facestream.detect.DetectedFace;
+import io.facestream.model.RecognizerModel;
+import java.io.Serializable;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/** Warps a face onto the recognizer's five-point template (e.g. ArcFace's 112x112). */
+public final class FaceAligner implements Serializable {
+    private final float[] template;
+    private final int width;
+    private final int height;
+
+    public FaceAligner(RecognizerModel recognizer) {
+        float[][] points = recognizer.alignmentTemplate();
+        this.template = new float[points.length * 2];
+        for (int i = 0; i < points.length; i++) {
+            template[2 * i] = points[i][0];
+            template[2 * i + 1] = points[i][1];
+        }
+        this.width = recognizer.cropWidth();
+        this.height = recognizer.cropHeight();
+    }
+
+    public SimilarityTransform transformFor(DetectedFace face) {
+        return SimilarityTransform.estimate(face.landmarks(), template);
+    }
+
+    /** A new BGR crop of the recognizer's input size (release it). */
+    public Mat align(Mat bgr, DetectedFace face) {
+        double[] m = transformFor(face).matrix();
+        Mat matrix = new Mat(2, 3, CvType.CV_64F);
+        matrix.put(0, 0, m);
+        Mat crop = new Mat();
+        Imgproc.warpAffine(bgr, crop, matrix, new Size(width, height), Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT,
+                new Scalar(0, 0, 0));
+        matrix.release();
+        return crop;
+    }
+}

@@ -1,0 +1,68 @@
+package io.facestream.embed;
+
+import io.facestream.inference.ImagePreprocessor;
+import io.facestream.inference.InferenceOutputs;
+import io.facestream.inference.InferenceSession;
+import io.facestream.model.InputSpec;
+import io.facestream.model.RecognizerModel;
+import java.nio.FloatBuffer;
+import java.util.List;
+import org.opencv.core.Mat;
+
+/** Aligned crop to an L2-normalised embedding, with the manifest's preprocessing. */
+public final class FaceEmbedder implements AutoCloseable {
+    private final RecognizerModel model;
+    private final InferenceSession session;
+    private final int maxBatch;
+
+    public FaceEmbedder(RecognizerModel model, InferenceSession session) {
+        this.model = model;
+        this.session = session;
+        long fileBatch = session.inputShape(model.input().name())[0];
+        // A model file with a fixed batch of 1 runs one crop per call; a dynamic batch takes many.
+        this.maxBatch = fileBatch < 0 ? Integer.MAX_VALUE : (int) fileBatch;
+    }
+
+    public float[] embed(Mat alignedCrop) {
+        return embedAll(List.of(alignedCrop)).get(0);
+    }
+
+    /** Embeddings of several crops, in order, batched as far as the model file allows. */
+    public List<float[]> embedAll(List<Mat> alignedCrops) {
+        InputSpec input = model.input();
+        int perImage = input.channels() * input.height() * input.width();
+        java.util.ArrayList<float[]> embeddings = new java.util.ArrayList<>(alignedCrops.size());
+        for (int start = 0; start < alignedCrops.size(); start += maxBatch) {
+            int count = Math.min(maxBatch, alignedCrops.size() - start);
+            FloatBuffer tensor = FloatBuffer.allocate(count * perImage);
+            for (int i = 0; i < count; i++) {
+                ImagePreprocessor.write(alignedCrops.get(start + i), input, tensor, i * perImage);
+            }
+            InferenceOutputs outputs = session.run(input.name(), tensor,
+                    new long[] {count, input.channels(), input.height(), input.width()}, List.of(model.outputName()));
+            float[] flat = outputs.get(model.outputName());
+            if (flat.length != count * model.dimension()) {
+                throw new IllegalStateException("recognizer '" + model.id() + "' returned " + flat.length
+                        + " values for " + count + " crops, expected " + model.dimension() + " per crop");
+            }
+            for (int i = 0; i < count; i++) {
+                float[] embedding = java.util.Arrays.copyOfRange(flat, i * model.dimension(), (i + 1) * model.dimension());
+                embeddings.add(Vectors.l2Normalize(embedding));
+            }
+        }
+        return embeddings;
+    }
+
+    public RecognizerModel model() {
+        return model;
+    }
+
+    public InferenceSession session() {
+        return session;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

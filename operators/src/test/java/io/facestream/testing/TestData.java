@@ -1,0 +1,59 @@
+package io.facestream.testing;
+
+import io.facestream.config.FaceStreamConfig;
+import io.facestream.config.PipelineOptions;
+import io.facestream.pipeline.FacePipeline;
+import io.facestream.pipeline.PipelineSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Where the fetched models and sample media live (the build fetches them before the tests run). */
+public final class TestData {
+    private TestData() {
+    }
+
+    public static Path modelsDir() {
+        String configured = System.getProperty("facestream.models.dir");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        // Run from an IDE: walk up from the working directory to the repository root.
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("models/models.json"))) {
+                return dir.resolve("models");
+            }
+        }
+        throw new IllegalStateException("cannot find models/models.json above " + Path.of("").toAbsolutePath());
+    }
+
+    public static Path sample(String group, String file) {
+        Path path = modelsDir().resolve("samples").resolve(group).resolve(file);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException("sample " + path + " is missing: run `node models/fetch.mjs` (mvn -B verify does)");
+        }
+        return path;
+    }
+
+    public static byte[] bytes(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static FaceStreamConfig config(Map<String, String> overrides) {
+        Map<String, String> values = new java.util.HashMap<>(overrides);
+        values.putIfAbsent(PipelineOptions.MODELS_DIR.name(), modelsDir().toString());
+        values.putIfAbsent(PipelineOptions.INFERENCE_DEVICE.name(), "cpu");
+        return FaceStreamConfig.of(values, PipelineOptions.all());
+    }
+
+    /** The pipeline at default settings (on CPU, so tests behave the same everywhere). */
+    public static FacePipeline defaultPipeline() {
+        return FacePipeline.open(PipelineSettings.from(config(Map.of())));
+    }
+}
