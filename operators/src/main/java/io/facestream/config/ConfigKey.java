@@ -69,6 +69,18 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, description, defaultValue, parser);
     }
 
+    /** Every key starting with {@code prefix} (which ends with a dot) is accepted and passed through. */
+    public static ConfigKey<String> prefix(String prefix, String description) {
+        if (!prefix.endsWith(".")) {
+            throw new IllegalArgumentException("a prefix key ends with '.': " + prefix);
+        }
+        return new ConfigKey<>(prefix, description, null, value -> value);
+    }
+
+    public boolean isPrefix() {
+        return name.endsWith(".");
+    }
+
     public String name() {
         return name;
     }

@@ -32,6 +32,11 @@ public final class FaceStreamConfig implements Serializable {
         for (Map.Entry<String, String> entry : values.entrySet()) {
             ConfigKey<?> key = byName.get(entry.getKey());
             if (key == null) {
+                key = byName.values().stream().filter(ConfigKey::isPrefix)
+                        .filter(prefix -> entry.getKey().startsWith(prefix.name()) && entry.getKey().length() > prefix.name().length())
+                        .findFirst().orElse(null);
+            }
+            if (key == null) {
                 throw new ConfigException("unknown configuration key '" + entry.getKey() + "'"
                         + closest(entry.getKey(), byName.keySet()));
             }
@@ -66,6 +71,17 @@ public final class FaceStreamConfig implements Serializable {
             value = key.defaultValue();
         }
         return value == null ? null : key.parse(value);
+    }
+
+    /** All values under a prefix key, with the prefix removed (e.g. {@code kafka.properties.} -> client properties). */
+    public Map<String, String> withPrefix(ConfigKey<?> prefix) {
+        Map<String, String> found = new TreeMap<>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(prefix.name())) {
+                found.put(name.substring(prefix.name().length()), value);
+            }
+        });
+        return found;
     }
 
     public boolean isSet(ConfigKey<?> key) {

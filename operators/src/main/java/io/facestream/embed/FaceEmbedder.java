@@ -53,6 +53,11 @@ public final class FaceEmbedder implements AutoCloseable {
         return embeddings;
     }
 
+    /** The largest batch the model file accepts: 1 when its batch dimension is fixed at 1. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
     public RecognizerModel model() {
         return model;
     }

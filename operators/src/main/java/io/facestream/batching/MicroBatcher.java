@@ -1,0 +1,116 @@
+package io.facestream.batching;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+
+/**
+ * Collects items submitted from many threads (face crops of frames in flight) into batches of
+ * at most {@code maxBatch}, waiting at most {@code flushTimeoutMicros} after the first item of
+ * a batch, and runs one call per batch on its own thread.
+ */
+public final class MicroBatcher<I, O> implements AutoCloseable {
+    private record Pending<I, O>(I item, CompletableFuture<O> result) {
+    }
+
+    private final Function<List<I>, List<O>> batchFunction;
+    private final int maxBatch;
+    private final long flushTimeoutNanos;
+    private final IntConsumer batchSizes;
+    private final BlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile boolean closed;
+
+    public MicroBatcher(String name, Function<List<I>, List<O>> batchFunction, int maxBatch, long flushTimeoutMicros,
+                        IntConsumer batchSizes) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+        }
+        this.batchFunction = batchFunction;
+        this.maxBatch = maxBatch;
+        this.flushTimeoutNanos = TimeUnit.MICROSECONDS.toNanos(flushTimeoutMicros);
+        this.batchSizes = batchSizes;
+        this.worker = new Thread(this::run, name);
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    public CompletableFuture<O> submit(I item) {
+        CompletableFuture<O> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new IllegalStateException("batcher is closed"));
+            return result;
+        }
+        queue.add(new Pending<>(item, result));
+        return result;
+    }
+
+    private void run() {
+        List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
+        while (!closed) {
+            try {
+                Pending<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + flushTimeoutNanos;
+                while (batch.size() < maxBatch) {
+                    long left = deadline - System.nanoTime();
+                    Pending<I, O> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                runBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                batch.clear();
+            }
+        }
+        failRemaining();
+    }
+
+    private void runBatch(List<Pending<I, O>> batch) {
+        List<I> items = new ArrayList<>(batch.size());
+        batch.forEach(pending -> items.add(pending.item()));
+        try {
+            List<O> outputs = batchFunction.apply(items);
+            if (outputs.size() != items.size()) {
+                throw new IllegalStateException("batch function returned " + outputs.size() + " results for " + items.size());
+            }
+            batchSizes.accept(items.size());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(outputs.get(i));
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(pending -> pending.result().completeExceptionally(e));
+        }
+    }
+
+    private void failRemaining() {
+        for (Pending<I, O> pending; (pending = queue.poll()) != null; ) {
+            pending.result().completeExceptionally(new IllegalStateException("batcher closed"));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+        try {
+            worker.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failRemaining();
+    }
+}

@@ -1,0 +1,35 @@
+package io.facestream.config;
+
+import java.util.List;
+
+/** Keys of the streaming operators: async inference, batching, matching, gallery. */
+public final class StreamOptions {
+    private StreamOptions() {
+    }
+
+    public static final ConfigKey<Integer> ASYNC_CAPACITY = ConfigKey.integer("async.capacity", 16, 1, 10_000,
+            "Frames in flight per async operator instance; back-pressure beyond it.");
+
+    public static final ConfigKey<Long> ASYNC_TIMEOUT_MS = ConfigKey.longValue("async.timeout-ms", 30_000L, 1,
+            "A frame not analysed within this time goes to the dead-letter topic (the job keeps running).");
+
+    public static final ConfigKey<Integer> ASYNC_THREADS = ConfigKey.integer("async.threads", 0, 0, 1024,
+            "Analysis threads per async operator instance; 0 = one per available core.");
+
+    public static final ConfigKey<Integer> BATCHING_MAX_SIZE = ConfigKey.integer("batching.max-size", 8, 1, 1024,
+            "Most face crops per recognizer call, across frames in flight (1 when the model's batch is fixed at 1).");
+
+    public static final ConfigKey<Long> BATCHING_FLUSH_TIMEOUT_US = ConfigKey.longValue("batching.flush-timeout-us", 2_000L, 0,
+            "How long (microseconds) a batch waits for more crops after its first one.");
+
+    public static final ConfigKey<Boolean> MATCHES_EMIT_UNKNOWN = ConfigKey.bool("matches.emit-unknown", false,
+            "Also emit faces that match nobody (personId null). Off by default: privacy.");
+
+    public static final ConfigKey<String> GALLERY_DIR = ConfigKey.string("gallery.dir", null,
+            "Directory GALLERY/<personId>/*.jpg enrolled at start-up (enrollments and tombstones from Kafka override it).");
+
+    public static List<ConfigKey<?>> all() {
+        return List.of(ASYNC_CAPACITY, ASYNC_TIMEOUT_MS, ASYNC_THREADS, BATCHING_MAX_SIZE, BATCHING_FLUSH_TIMEOUT_US,
+                MATCHES_EMIT_UNKNOWN, GALLERY_DIR);
+    }
+}

@@ -1,0 +1,109 @@
+package io.facestream.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A parsed enrollment value: {"name": ..., "images": [base64, ...]} or
+ * {"name": ..., "embedding": [...], "model": RECOGNIZER_ID}. Parsing failures carry a reason.
+ */
+public record EnrollmentRequest(String name, List<byte[]> images, float[] embedding, String model) {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Thrown with a reason fit for the dead-letter topic. */
+    public static final class InvalidEnrollmentException extends RuntimeException {
+        public InvalidEnrollmentException(String reason) {
+            super(reason);
+        }
+    }
+
+    public static EnrollmentRequest parse(byte[] value) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(value);
+        } catch (IOException e) {
+            throw new InvalidEnrollmentException("malformed JSON: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidEnrollmentException("enrollment must be a JSON object with \"name\" and \"images\" or \"embedding\"");
+        }
+        JsonNode name = root.get("name");
+        if (name == null || !name.isTextual() || name.asText().isBlank()) {
+            throw new InvalidEnrollmentException("missing \"name\" (a non-empty string)");
+        }
+        JsonNode images = root.get("images");
+        JsonNode embedding = root.get("embedding");
+        if ((images == null) == (embedding == null)) {
+            throw new InvalidEnrollmentException("give exactly one of \"images\" or \"embedding\"");
+        }
+        if (images != null) {
+            if (!images.isArray() || images.isEmpty()) {
+                throw new InvalidEnrollmentException("\"images\" must be a non-empty array of base64 strings");
+            }
+            List<byte[]> decoded = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                JsonNode image = images.get(i);
+                if (!image.isTextual()) {
+                    throw new InvalidEnrollmentException("images[" + i + "] is not a base64 string");
+                }
+                try {
+                    decoded.add(Base64.getMimeDecoder().decode(image.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidEnrollmentException("images[" + i + "] is not valid base64: " + e.getMessage());
+                }
+            }
+            return new EnrollmentRequest(name.asText(), decoded, null, null);
+        }
+        if (!embedding.isArray() || embedding.isEmpty()) {
+            throw new InvalidEnrollmentException("\"embedding\" must be a non-empty array of numbers");
+        }
+        JsonNode model = root.get("model");
+        if (model == null || !model.isTextual()) {
+            throw new InvalidEnrollmentException("an \"embedding\" needs the \"model\" (recognizer id) that produced it");
+        }
+        float[] values = new float[embedding.size()];
+        for (int i = 0; i < values.length; i++) {
+            JsonNode v = embedding.get(i);
+            if (!v.isNumber()) {
+                throw new InvalidEnrollmentException("embedding[" + i + "] is not a number: " + v);
+            }
+            values[i] = (float) v.asDouble();
+            if (!Float.isFinite(values[i])) {
+                throw new InvalidEnrollmentException("embedding[" + i + "] is not finite");
+            }
+        }
+        return new EnrollmentRequest(name.asText(), List.of(), values, model.asText());
+    }
+
+    public static byte[] imagesJson(String name, List<byte[]> images) {
+        var node = MAPPER.createObjectNode();
+        node.put("name", name);
+        var array = node.putArray("images");
+        images.forEach(image -> array.add(Base64.getEncoder().encodeToString(image)));
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] embeddingJson(String name, float[] embedding, String model) {
+        var node = MAPPER.createObjectNode();
+        node.put("name", name);
+        var array = node.putArray("embedding");
+        for (float v : embedding) {
+            array.add(v);
+        }
+        node.put("model", model);
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,26 @@
+package io.facestream.stream;
+
+import io.facestream.serde.FrameRecord;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The async stage's result for one frame: its faces, or the reason it failed (then the frame
+ * keeps its image bytes for the dead-letter topic; on success they are dropped).
+ */
+public record AnalyzedFrame(FrameRecord frame, List<AnalyzedFace> faces, String errorStage, String error)
+        implements Serializable {
+
+    public static AnalyzedFrame success(FrameRecord frame, List<AnalyzedFace> faces) {
+        FrameRecord light = new FrameRecord(frame.camera(), frame.frameSeq(), frame.captureTs(), frame.raw().withoutValue(), null);
+        return new AnalyzedFrame(light, faces, null, null);
+    }
+
+    public static AnalyzedFrame failure(FrameRecord frame, String stage, String error) {
+        return new AnalyzedFrame(frame, List.of(), stage, error);
+    }
+
+    public boolean failed() {
+        return error != null;
+    }
+}

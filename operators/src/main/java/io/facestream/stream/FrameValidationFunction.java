@@ -1,0 +1,57 @@
+package io.facestream.stream;
+
+import io.facestream.config.FaceStreamConfig;
+import io.facestream.decode.ImageDecoder;
+import io.facestream.decode.ImageRefusedException;
+import io.facestream.pipeline.PipelineSettings;
+import io.facestream.serde.DeadLetter;
+import io.facestream.serde.FrameRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Counts frames in and refuses, before any pixel is decoded, frames whose record or image
+ * header is unusable (no camera id, bad header value, empty, truncated, not an image, over the
+ * pixel or byte limit). Refusals go to the dead-letter output with their reason.
+ */
+public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameRecord> {
+    private final FaceStreamConfig config;
+    private transient ImageDecoder decoder;
+    private transient Counter framesIn;
+    private transient Counter refusals;
+    private transient Counter deadLetters;
+
+    public FrameValidationFunction(FaceStreamConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        decoder = new ImageDecoder(PipelineSettings.from(config).decodeLimits());
+        OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
+        framesIn = metrics.counter(StreamMetrics.FRAMES_IN);
+        refusals = metrics.counter(StreamMetrics.DECODE_REFUSALS);
+        deadLetters = metrics.counter(StreamMetrics.DEAD_LETTERS);
+    }
+
+    @Override
+    public void processElement(FrameRecord frame, Context ctx, Collector<FrameRecord> out) {
+        framesIn.inc();
+        if (frame.problem() != null) {
+            deadLetters.inc();
+            ctx.output(DeadLetters.TAG, new DeadLetter(frame.raw(), DeadLetters.STAGE_INPUT, frame.problem()));
+            return;
+        }
+        try {
+            decoder.check(frame.image());
+        } catch (ImageRefusedException e) {
+            refusals.inc();
+            deadLetters.inc();
+            ctx.output(DeadLetters.TAG, new DeadLetter(frame.raw(), DeadLetters.STAGE_DECODE, e.getMessage()));
+            return;
+        }
+        out.collect(frame);
+    }
+}

@@ -1,0 +1,27 @@
+package io.facestream.stream;
+
+/**
+ * Names of the job's metrics (operator scope, group "facestream") and of the accumulators the
+ * local demo reads while the job runs.
+ */
+public final class StreamMetrics {
+    public static final String GROUP = "facestream";
+
+    public static final String FRAMES_IN = "framesIn";
+    public static final String DECODE_REFUSALS = "decodeRefusals";
+    public static final String FACES_DETECTED = "facesDetected";
+    public static final String FRAMES_COMPLETED = "framesCompleted";
+    public static final String MATCHES = "matches";
+    public static final String UNKNOWN_FACES = "unknownFaces";
+    public static final String DEAD_LETTERS = "deadLetters";
+    public static final String DETECTOR_LATENCY_MS = "detectorLatencyMs";
+    public static final String RECOGNIZER_LATENCY_MS = "recognizerLatencyMs";
+    public static final String BATCH_SIZE = "recognizerBatchSize";
+    public static final String ASYNC_IN_FLIGHT = "asyncInFlight";
+    public static final String END_TO_END_LATENCY_MS = "endToEndLatencyMs";
+    public static final String GALLERY_PEOPLE = "galleryPeople";
+    public static final String ENROLLMENTS = "enrollments";
+
+    private StreamMetrics() {
+    }
+}
