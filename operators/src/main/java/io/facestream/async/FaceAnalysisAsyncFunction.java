@@ -171,9 +171,13 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         if (executor != null) {
             executor.shutdownNow();
+            // Inference in flight must end before the sessions can be released.
+            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("face analysis threads still running after 60 s; releasing the sessions anyway");
+            }
         }
         if (batcher != null) {
             batcher.close();

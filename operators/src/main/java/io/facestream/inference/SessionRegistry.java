@@ -65,6 +65,12 @@ public final class SessionRegistry {
         }
     }
 
+    /** Cheap check before auto mode probes CUDA (which makes ONNX Runtime print a native error when it fails). */
+    static boolean nvidiaDriverPresent() {
+        return java.nio.file.Files.exists(Path.of("/proc/driver/nvidia/version"))
+                || java.nio.file.Files.exists(Path.of("/dev/nvidia0"));
+    }
+
     /** Whether this ONNX Runtime build has the CUDA execution provider at all. */
     public static boolean cudaProviderPresent() {
         return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
@@ -77,7 +83,9 @@ public final class SessionRegistry {
         InferenceDevice used = InferenceDevice.CPU;
         if (requested.wantsCuda()) {
             String why = CUDA_UNUSABLE.get(requested.index());
-            if (why == null && !cudaProviderPresent()) {
+            if (why == null && requested.kind() == InferenceDevice.Kind.AUTO && !nvidiaDriverPresent()) {
+                why = "no NVIDIA driver on this machine";
+            } else if (why == null && !cudaProviderPresent()) {
                 why = "this ONNX Runtime build has no CUDA execution provider";
             } else if (why == null) {
                 try {
@@ -166,6 +174,9 @@ public final class SessionRegistry {
         final Key key;
         final OrtSession session;
         final InferenceDevice device;
+        /** Runs hold it shared; closing takes it exclusively, so a native session is never freed mid-run. */
+        final java.util.concurrent.locks.ReadWriteLock runLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        boolean sessionClosed;
         int references;
 
         Shared(Key key, OrtSession session, InferenceDevice device) {
@@ -178,7 +189,13 @@ public final class SessionRegistry {
             synchronized (SESSIONS) {
                 if (--references == 0) {
                     SESSIONS.remove(key);
-                    closeQuietly(session);
+                    runLock.writeLock().lock();
+                    try {
+                        sessionClosed = true;
+                        closeQuietly(session);
+                    } finally {
+                        runLock.writeLock().unlock();
+                    }
                     LOG.info("closed ONNX Runtime session for {}", key.file);
                 }
             }
@@ -199,6 +216,11 @@ public final class SessionRegistry {
                 throw new IllegalStateException("inference session for " + shared.key.file + " is closed");
             }
             OrtEnvironment env = OrtEnvironment.getEnvironment();
+            shared.runLock.readLock().lock();
+            if (shared.sessionClosed) {
+                shared.runLock.readLock().unlock();
+                throw new IllegalStateException("inference session for " + shared.key.file + " is closed");
+            }
             try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
                  OrtSession.Result result = shared.session.run(Map.of(inputName, tensor), new LinkedHashSet<>(outputNames))) {
                 Map<String, float[]> values = new HashMap<>();
@@ -217,6 +239,8 @@ public final class SessionRegistry {
                 return new InferenceOutputs(values, shapes);
             } catch (OrtException e) {
                 throw new IllegalStateException("inference failed on " + shared.key.file + ": " + e.getMessage(), e);
+            } finally {
+                shared.runLock.readLock().unlock();
             }
         }
 

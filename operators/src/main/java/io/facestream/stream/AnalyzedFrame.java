@@ -6,18 +6,19 @@ import java.util.List;
 
 /**
  * The async stage's result for one frame: its faces, or the reason it failed (then the frame
- * keeps its image bytes for the dead-letter topic; on success they are dropped).
+ * keeps its image bytes for the dead-letter topic; on success they are dropped). Arrays, not
+ * lists, so Flink serializes it without falling back to Kryo.
  */
-public record AnalyzedFrame(FrameRecord frame, List<AnalyzedFace> faces, String errorStage, String error)
+public record AnalyzedFrame(FrameRecord frame, AnalyzedFace[] faces, String errorStage, String error)
         implements Serializable {
 
     public static AnalyzedFrame success(FrameRecord frame, List<AnalyzedFace> faces) {
         FrameRecord light = new FrameRecord(frame.camera(), frame.frameSeq(), frame.captureTs(), frame.raw().withoutValue(), null);
-        return new AnalyzedFrame(light, faces, null, null);
+        return new AnalyzedFrame(light, faces.toArray(AnalyzedFace[]::new), null, null);
     }
 
     public static AnalyzedFrame failure(FrameRecord frame, String stage, String error) {
-        return new AnalyzedFrame(frame, List.of(), stage, error);
+        return new AnalyzedFrame(frame, new AnalyzedFace[0], stage, error);
     }
 
     public boolean failed() {

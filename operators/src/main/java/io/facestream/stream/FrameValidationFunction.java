@@ -22,6 +22,7 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
     private transient Counter framesIn;
     private transient Counter refusals;
     private transient Counter deadLetters;
+    private transient org.apache.flink.api.common.accumulators.LongCounter deadLetterAccumulator;
 
     public FrameValidationFunction(FaceStreamConfig config) {
         this.config = config;
@@ -34,6 +35,8 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
         framesIn = metrics.counter(StreamMetrics.FRAMES_IN);
         refusals = metrics.counter(StreamMetrics.DECODE_REFUSALS);
         deadLetters = metrics.counter(StreamMetrics.DEAD_LETTERS);
+        deadLetterAccumulator = new org.apache.flink.api.common.accumulators.LongCounter();
+        getRuntimeContext().addAccumulator(StreamMetrics.INPUT_DEAD_LETTERS_ACCUMULATOR, deadLetterAccumulator);
     }
 
     @Override
@@ -41,6 +44,7 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
         framesIn.inc();
         if (frame.problem() != null) {
             deadLetters.inc();
+            deadLetterAccumulator.add(1);
             ctx.output(DeadLetters.TAG, new DeadLetter(frame.raw(), DeadLetters.STAGE_INPUT, frame.problem()));
             return;
         }
@@ -49,6 +53,7 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
         } catch (ImageRefusedException e) {
             refusals.inc();
             deadLetters.inc();
+            deadLetterAccumulator.add(1);
             ctx.output(DeadLetters.TAG, new DeadLetter(frame.raw(), DeadLetters.STAGE_DECODE, e.getMessage()));
             return;
         }

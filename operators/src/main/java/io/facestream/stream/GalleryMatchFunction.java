@@ -45,6 +45,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
     private transient LongCounter facesAccumulator;
     private transient LongCounter unknownAccumulator;
     private transient LongCounter deadLetterAccumulator;
+    private transient LongCounter galleryUpdatesAccumulator;
 
     public GalleryMatchFunction(FaceStreamConfig config) {
         this.config = config;
@@ -76,7 +77,8 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
         completedAccumulator = accumulator(StreamMetrics.FRAMES_COMPLETED);
         facesAccumulator = accumulator(StreamMetrics.FACES_DETECTED);
         unknownAccumulator = accumulator(StreamMetrics.UNKNOWN_FACES);
-        deadLetterAccumulator = accumulator("analysisDeadLetters");
+        deadLetterAccumulator = accumulator(StreamMetrics.ANALYSIS_DEAD_LETTERS_ACCUMULATOR);
+        galleryUpdatesAccumulator = accumulator(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR);
     }
 
     private LongCounter accumulator(String name) {
@@ -92,6 +94,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
                 ? new GalleryEntry(null, new float[0][], true)
                 : new GalleryEntry(update.name(), update.embeddings(), false));
         galleryStale = true;
+        galleryUpdatesAccumulator.add(1);
     }
 
     @Override
@@ -108,7 +111,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
             rebuildGallery(ctx.getBroadcastState(GALLERY_STATE));
         }
         endToEndLatency.update(Math.max(0, System.currentTimeMillis() - frame.frame().captureTs()));
-        facesAccumulator.add(frame.faces().size());
+        facesAccumulator.add(frame.faces().length);
         for (AnalyzedFace face : frame.faces()) {
             Match match = matcher.match(gallery, face.embedding());
             if (match.known()) {

@@ -22,6 +22,11 @@ public final class StreamMetrics {
     public static final String GALLERY_PEOPLE = "galleryPeople";
     public static final String ENROLLMENTS = "enrollments";
 
+    /** Accumulators (job-wide sums, readable while the job runs) for the local demo and tests. */
+    public static final String INPUT_DEAD_LETTERS_ACCUMULATOR = "inputDeadLetters";
+    public static final String ANALYSIS_DEAD_LETTERS_ACCUMULATOR = "analysisDeadLetters";
+    public static final String GALLERY_UPDATES_ACCUMULATOR = "galleryUpdates";
+
     private StreamMetrics() {
     }
 }

@@ -1,0 +1,36 @@
+package io.facestream.cli;
+
+import io.facestream.demo.LocalDemo;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code facestream demo}: everything local, one command. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Starts a local Kafka broker, enrolls the sample people, streams the sample videos as two cameras "
+                + "and runs the job in a local Flink with its web UI (http://localhost:8081), printing matches.")
+class DemoCommand implements Callable<Integer> {
+    @Option(names = "--once", description = "Stream each video once, then print a summary and stop.")
+    boolean once;
+
+    @Option(names = "--json", description = "Print match records exactly as written to the topic (and the summary as JSON).")
+    boolean json;
+
+    @Option(names = "--fps", defaultValue = "5", description = "Frames sent per second of video (default: ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides one configuration key of the job (repeatable).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        return new LocalDemo(new LocalDemo.Options(once, json, fps, overrides), spec.commandLine().getOut(),
+                spec.commandLine().getErr()).run();
+    }
+}

@@ -1,0 +1,72 @@
+package io.facestream.cli;
+
+import io.facestream.kafka.FaceStreamProducer;
+import io.facestream.serde.EnrollmentRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code facestream enroll}: adds (replaces) or deletes a person through the enrollments topic. */
+@Command(name = "enroll", mixinStandardHelpOptions = true,
+        description = "Enrolls a person from photos (one face each), or deletes them, through the enrollments topic.")
+class EnrollCommand implements Callable<Integer> {
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--topic", defaultValue = "enrollments", description = "Enrollments topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Action action;
+
+    static class Action {
+        @ArgGroup(exclusive = false)
+        Enrol enrol;
+
+        @Option(names = "--delete", paramLabel = "ID", description = "Deletes the person (a tombstone): no further matches.")
+        String delete;
+    }
+
+    static class Enrol {
+        @Option(names = "--id", required = true, description = "Person id (the record key).")
+        String id;
+
+        @Option(names = "--name", required = true, description = "Display name.")
+        String name;
+
+        @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Photos showing only this person.")
+        List<Path> images;
+    }
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap)) {
+            if (action.delete != null) {
+                producer.sendEnrollment(topic, action.delete, null);
+                spec.commandLine().getOut().println("{\"deleted\":\"" + action.delete + "\"}");
+                return 0;
+            }
+            List<byte[]> images = new ArrayList<>();
+            for (Path image : action.enrol.images) {
+                if (!Files.isRegularFile(image)) {
+                    spec.commandLine().getErr().println("facestream: no such file " + image);
+                    return FaceStreamCli.EXIT_INPUT_ERRORS;
+                }
+                images.add(Files.readAllBytes(image));
+            }
+            producer.sendEnrollment(topic, action.enrol.id, EnrollmentRequest.imagesJson(action.enrol.name, images));
+            spec.commandLine().getOut().println("{\"enrolled\":\"" + action.enrol.id + "\",\"images\":" + images.size() + "}");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package io.facestream.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.config.FaceStreamConfig;
+import io.facestream.config.PipelineOptions;
+import io.facestream.ingest.EncodedFrame;
+import io.facestream.ingest.FrameOptions;
+import io.facestream.ingest.FrameSource;
+import io.facestream.job.FaceStreamJob;
+import io.facestream.job.JobOptions;
+import io.facestream.job.RunningJob;
+import io.facestream.kafka.CommittedRecords;
+import io.facestream.kafka.FaceStreamProducer;
+import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.serde.EnrollmentRequest;
+import io.facestream.stream.StreamMetrics;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * {@code ./facestream demo}: a local Kafka broker, the sample people enrolled, the sample
+ * videos streamed as two cameras, the job in a local Flink with its web UI, matches printed.
+ */
+public final class LocalDemo {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    /** What the user asked for. */
+    public record Options(boolean once, boolean json, double fps, Map<String, String> overrides) {
+    }
+
+    private final Options options;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    public LocalDemo(Options options, PrintWriter out, PrintWriter err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run() throws Exception {
+        Path modelsDir = Path.of(options.overrides().getOrDefault(PipelineOptions.MODELS_DIR.name(), "models"));
+        SamplePeople samples = new SamplePeople(modelsDir);
+        List<SamplePeople.Person> people = samples.people();
+        Map<String, Path> cameras = samples.cameras();
+        Path work = Files.createTempDirectory("facestream-demo-");
+        err.println("demo: starting a local Kafka broker ...");
+        err.flush();
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
+            FaceStreamConfig config = config(broker.bootstrapServers(), work);
+            broker.createTopics(Map.of(config.get(JobOptions.KAFKA_FRAMES_TOPIC), 2,
+                    config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), 1, config.get(JobOptions.KAFKA_MATCHES_TOPIC), 2,
+                    config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 1));
+            try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
+                for (SamplePeople.Person person : people) {
+                    producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person.id(),
+                            EnrollmentRequest.imagesJson(person.name(), person.images()));
+                }
+                err.printf("demo: enrolled %d people (franck, cap and %d distractors) on %s%n", people.size(),
+                        people.size() - 2, broker.bootstrapServers());
+
+                StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+                new FaceStreamJob(config).wire(env);
+                int parallelism = env.getParallelism();
+                try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
+                    err.printf("demo: job running; Flink web UI at http://localhost:%s%n",
+                            config.withPrefix(JobOptions.FLINK).get("rest.port"));
+                    err.flush();
+                    job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= (long) people.size() * parallelism,
+                            Duration.ofMinutes(5));
+                    return stream(config, job, producer, cameras);
+                }
+            }
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private int stream(FaceStreamConfig config, RunningJob job, FaceStreamProducer producer, Map<String, Path> cameras)
+            throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
+        List<Thread> producers = new ArrayList<>();
+        long started = System.nanoTime();
+        for (Map.Entry<String, Path> camera : cameras.entrySet()) {
+            AtomicLong count = sent.computeIfAbsent(camera.getKey(), k -> new AtomicLong());
+            Thread thread = new Thread(() -> streamCamera(config, producer, camera.getKey(), camera.getValue(), count, stop),
+                    "camera " + camera.getKey());
+            thread.start();
+            producers.add(thread);
+        }
+        err.printf("demo: streaming %s at %.1f frames per video second%s%n", cameras.keySet(), options.fps(),
+                options.once() ? " (as fast as possible, once)" : " in real time, looping; Ctrl-C stops");
+        err.flush();
+        Thread shutdown = new Thread(() -> stop.set(true));
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        Map<String, Long> matchesPerPerson = new TreeMap<>();
+        long matchCount = 0;
+        try (CommittedRecords matches = new CommittedRecords(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS),
+                config.get(JobOptions.KAFKA_MATCHES_TOPIC))) {
+            boolean producing = true;
+            long completedAt = 0;
+            long total = 0;
+            long lastNew = System.nanoTime();
+            while (!stop.get() || producing) {
+                int got = matches.poll(Duration.ofMillis(250), record -> print(record, matchesPerPerson));
+                matchCount += got;
+                if (got > 0) {
+                    lastNew = System.nanoTime();
+                }
+                producing = producers.stream().anyMatch(Thread::isAlive);
+                if (!options.once()) {
+                    continue;
+                }
+                if (!producing && completedAt == 0) {
+                    total = sent.values().stream().mapToLong(AtomicLong::get).sum();
+                    long done = job.accumulator(StreamMetrics.FRAMES_COMPLETED)
+                            + job.accumulator(StreamMetrics.INPUT_DEAD_LETTERS_ACCUMULATOR);
+                    if (done >= total) {
+                        completedAt = System.nanoTime();
+                    }
+                }
+                long quiet = 3 * config.get(JobOptions.CHECKPOINT_INTERVAL_MS) * 1_000_000L;
+                if (completedAt > 0 && System.nanoTime() - completedAt > quiet && System.nanoTime() - lastNew > quiet) {
+                    break; // every frame analysed and the checkpoints since have committed the last matches
+                }
+            }
+            stop.set(true);
+            if (options.once()) {
+                double seconds = (completedAt - started) / 1e9;
+                summary(job, sent, matchesPerPerson, matchCount, total, seconds);
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
+        return 0;
+    }
+
+    private void streamCamera(FaceStreamConfig config, FaceStreamProducer producer, String camera, Path video,
+                              AtomicLong sent, AtomicBoolean stop) {
+        String topic = config.get(JobOptions.KAFKA_FRAMES_TOPIC);
+        do {
+            try (FrameSource frames = FrameSource.open(video.toString(), new FrameOptions(options.fps(), 0, 90))) {
+                long start = System.nanoTime();
+                for (EncodedFrame frame; !stop.get() && (frame = frames.next()) != null; ) {
+                    if (!options.once()) {
+                        long wait = start + (long) (frame.sourceSeconds() * 1e9) - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000);
+                        }
+                    }
+                    producer.sendFrame(topic, camera, sent.getAndIncrement(), System.currentTimeMillis(), frame.jpeg());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        } while (!options.once() && !stop.get());
+        producer.flush();
+    }
+
+    private void print(ConsumerRecord<byte[], byte[]> record, Map<String, Long> perPerson) {
+        String value = new String(record.value(), StandardCharsets.UTF_8);
+        try {
+            JsonNode match = MAPPER.readTree(value);
+            String person = match.get("personId").isNull() ? "(unknown)" : match.get("personId").asText();
+            perPerson.merge(person, 1L, Long::sum);
+            if (options.json()) {
+                out.println(value);
+            } else {
+                out.printf(Locale.ROOT, "%s  %-10s frame %5d  %-8s %.3f%n",
+                        TIME.format(Instant.ofEpochMilli(match.get("captureTs").asLong())), match.get("camera").asText(),
+                        match.get("frameSeq").asLong(), match.get("name").isNull() ? "(unknown)" : match.get("name").asText(),
+                        match.get("score").asDouble());
+            }
+            out.flush();
+        } catch (java.io.IOException e) {
+            err.println("demo: unreadable match record: " + value);
+        }
+    }
+
+    private void summary(RunningJob job, Map<String, AtomicLong> sent, Map<String, Long> perPerson, long matchCount,
+                         long frames, double seconds) {
+        Map<String, Object> summary = new java.util.LinkedHashMap<>();
+        summary.put("frames", frames);
+        Map<String, Long> perCamera = new TreeMap<>();
+        sent.forEach((camera, count) -> perCamera.put(camera, count.get()));
+        summary.put("framesPerCamera", perCamera);
+        summary.put("faces", job.accumulator(StreamMetrics.FACES_DETECTED));
+        summary.put("matches", matchCount);
+        summary.put("matchesPerPerson", perPerson);
+        summary.put("unknownFaces", job.accumulator(StreamMetrics.UNKNOWN_FACES));
+        summary.put("deadLetters", job.accumulator(StreamMetrics.INPUT_DEAD_LETTERS_ACCUMULATOR)
+                + job.accumulator(StreamMetrics.ANALYSIS_DEAD_LETTERS_ACCUMULATOR));
+        summary.put("seconds", Math.round(seconds * 10) / 10.0);
+        summary.put("framesPerSecond", Math.round(frames / seconds * 10) / 10.0);
+        if (options.json()) {
+            out.println(MAPPER.createObjectNode().set("summary", MAPPER.valueToTree(summary)).toString());
+        } else {
+            out.println();
+            out.println("summary");
+            summary.forEach((key, value) -> out.printf("  %-17s %s%n", key, value));
+        }
+        out.flush();
+    }
+
+    private FaceStreamConfig config(String bootstrap, Path work) {
+        Map<String, String> values = new HashMap<>();
+        values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrap);
+        values.put(JobOptions.JOB_NAME.name(), "facestream demo");
+        values.put(JobOptions.CHECKPOINT_INTERVAL_MS.name(), "2000");
+        values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve("checkpoints").toString());
+        values.put(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.name(), "facestream-demo");
+        values.put(JobOptions.JOB_PARALLELISM.name(), "1");
+        values.put(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
+        values.put("flink.rest.port", "8081");
+        values.putAll(options.overrides());
+        return FaceStreamConfig.of(values, JobOptions.all());
+    }
+
+    private static void deleteQuietly(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException e) {
+            // temporary files only
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.facestream.job;
+
+import io.facestream.async.FaceAnalysisAsyncFunction;
+import io.facestream.config.ConfigException;
+import io.facestream.config.FaceStreamConfig;
+import io.facestream.config.StreamOptions;
+import io.facestream.serde.DeadLetter;
+import io.facestream.serde.DeadLetterSerializationSchema;
+import io.facestream.serde.EnrollmentDeserializationSchema;
+import io.facestream.serde.EnrollmentRecord;
+import io.facestream.serde.FrameDeserializationSchema;
+import io.facestream.serde.FrameRecord;
+import io.facestream.serde.MatchRecord;
+import io.facestream.serde.MatchSerializationSchema;
+import io.facestream.stream.AnalyzedFrame;
+import io.facestream.stream.DeadLetters;
+import io.facestream.stream.EnrollmentFunction;
+import io.facestream.stream.FrameValidationFunction;
+import io.facestream.stream.GalleryMatchFunction;
+import io.facestream.stream.GalleryUpdate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The facestream dataflow: frames from Kafka are validated, analysed in an async operator
+ * (decode, detect, align, embed), matched against the broadcast gallery and written to Kafka
+ * exactly once; enrollments update the gallery; everything unprocessable goes to the
+ * dead-letter topic. Sources and sinks are parameters so tests can run the same topology.
+ */
+public final class FaceStreamJob {
+    /** What {@link #build} returns: the two outputs, before sinks are attached. */
+    public record Outputs(DataStream<MatchRecord> matches, DataStream<DeadLetter> deadLetters) {
+    }
+
+    private final FaceStreamConfig config;
+
+    public FaceStreamJob(FaceStreamConfig config) {
+        this.config = config;
+    }
+
+    /** Entry point of the FlinkDeployment and of {@code ./facestream job}: {@code --config FILE [-Dkey=value ...]}. */
+    public static void main(String[] args) throws Exception {
+        new FaceStreamJob(JobArguments.parse(args)).execute();
+    }
+
+    /** Runs against the configured Kafka until cancelled. Locally (no cluster) with the web UI. */
+    public void execute() throws Exception {
+        StreamExecutionEnvironment env = environment(config);
+        wire(env);
+        env.execute(config.get(JobOptions.JOB_NAME));
+    }
+
+    /** Builds the job on {@code env} with the Kafka sources and sinks the configuration names. */
+    public void wire(StreamExecutionEnvironment env) {
+        requireBootstrapServers(config);
+        Outputs outputs = build(env, framesSource(config), enrollmentsSource(config));
+        outputs.matches().sinkTo(matchesSink(config)).name("matches to Kafka").uid("matches-sink");
+        outputs.deadLetters().sinkTo(deadLetterSink(config)).name("dead letters to Kafka").uid("dead-letter-sink");
+    }
+
+    public Outputs build(StreamExecutionEnvironment env, Source<FrameRecord, ?, ?> frames,
+                         Source<EnrollmentRecord, ?, ?> enrollments) {
+        int parallelism = config.get(JobOptions.JOB_PARALLELISM);
+        if (parallelism > 0) {
+            env.setParallelism(parallelism);
+        }
+        WatermarkStrategy<FrameRecord> watermarks = WatermarkStrategy
+                .<FrameRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.get(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS)))
+                .withTimestampAssigner((frame, kafkaTimestamp) -> frame.captureTs());
+        long idle = config.get(JobOptions.WATERMARK_IDLE_TIMEOUT_MS);
+        if (idle > 0) {
+            watermarks = watermarks.withIdleness(Duration.ofMillis(idle));
+        }
+        SingleOutputStreamOperator<FrameRecord> validated = env.fromSource(frames, watermarks, "frames")
+                .uid("frames-source")
+                .process(new FrameValidationFunction(config)).name("validate frames").uid("frame-validation");
+
+        SingleOutputStreamOperator<AnalyzedFrame> analyzed = AsyncDataStream.unorderedWait(validated,
+                        new FaceAnalysisAsyncFunction(config), config.get(StreamOptions.ASYNC_TIMEOUT_MS),
+                        TimeUnit.MILLISECONDS, config.get(StreamOptions.ASYNC_CAPACITY))
+                .name("detect, align, embed").uid("face-analysis");
+
+        SingleOutputStreamOperator<GalleryUpdate> updates = env
+                .fromSource(enrollments, WatermarkStrategy.noWatermarks(), "enrollments").uid("enrollments-source")
+                .setParallelism(1)
+                .process(new EnrollmentFunction(config)).name("enroll").uid("enrollment").setParallelism(1);
+        BroadcastStream<GalleryUpdate> gallery = updates.broadcast(GalleryMatchFunction.GALLERY_STATE);
+
+        SingleOutputStreamOperator<MatchRecord> matches = analyzed.connect(gallery)
+                .process(new GalleryMatchFunction(config)).name("match gallery").uid("gallery-match");
+
+        DataStream<DeadLetter> deadLetters = validated.getSideOutput(DeadLetters.TAG)
+                .union(updates.getSideOutput(DeadLetters.TAG), matches.getSideOutput(DeadLetters.TAG));
+        return new Outputs(matches, deadLetters);
+    }
+
+    /** Checkpointing, state backend and pass-through Flink keys; a local run gets the web UI. */
+    public static StreamExecutionEnvironment environment(FaceStreamConfig config) {
+        Configuration flink = flinkConfiguration(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        if (env instanceof LocalStreamEnvironment) {
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        }
+        return env;
+    }
+
+    public static Configuration flinkConfiguration(FaceStreamConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(PipelineOptions.NAME, config.get(JobOptions.JOB_NAME));
+        flink.set(StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND));
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(config.get(JobOptions.CHECKPOINT_DIR)));
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
+        flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // Kept on cancel, so a job can be restarted from its last checkpoint (last-state upgrades).
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        Configuration passThrough = Configuration.fromMap(config.withPrefix(JobOptions.FLINK));
+        flink.addAll(passThrough);
+        return flink;
+    }
+
+    static String checkpointUri(String dir) {
+        if (dir.contains("://")) {
+            return dir;
+        }
+        return Path.of(dir).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    static void requireBootstrapServers(FaceStreamConfig config) {
+        String servers = config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
+        if (servers == null || servers.isBlank()) {
+            throw new ConfigException("configuration key '" + JobOptions.KAFKA_BOOTSTRAP_SERVERS.name()
+                    + "' is required by the job (host:port of the Kafka brokers)");
+        }
+    }
+
+    static Properties kafkaProperties(FaceStreamConfig config) {
+        Properties properties = new Properties();
+        Map<String, String> extra = config.withPrefix(JobOptions.KAFKA_PROPERTIES);
+        properties.putAll(extra);
+        return properties;
+    }
+
+    public static KafkaSource<FrameRecord> framesSource(FaceStreamConfig config) {
+        Properties properties = kafkaProperties(config);
+        properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(32 * 1024 * 1024));
+        return KafkaSource.<FrameRecord>builder()
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.get(JobOptions.KAFKA_FRAMES_TOPIC))
+                .setGroupId(config.get(JobOptions.KAFKA_GROUP_ID))
+                .setStartingOffsets(switch (config.get(JobOptions.KAFKA_STARTING_OFFSETS)) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                })
+                .setDeserializer(new FrameDeserializationSchema())
+                .setProperties(properties)
+                .build();
+    }
+
+    public static KafkaSource<EnrollmentRecord> enrollmentsSource(FaceStreamConfig config) {
+        Properties properties = kafkaProperties(config);
+        properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return KafkaSource.<EnrollmentRecord>builder()
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC))
+                .setGroupId(config.get(JobOptions.KAFKA_GROUP_ID) + "-enrollments")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new EnrollmentDeserializationSchema())
+                .setProperties(properties)
+                .build();
+    }
+
+    public static Sink<MatchRecord> matchesSink(FaceStreamConfig config) {
+        return KafkaSink.<MatchRecord>builder()
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new MatchSerializationSchema(config.get(JobOptions.KAFKA_MATCHES_TOPIC)))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-matches")
+                .setKafkaProducerConfig(producerProperties(config))
+                .build();
+    }
+
+    public static Sink<DeadLetter> deadLetterSink(FaceStreamConfig config) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new DeadLetterSerializationSchema(config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC)))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-dlq")
+                .setKafkaProducerConfig(producerProperties(config))
+                .build();
+    }
+
+    private static Properties producerProperties(FaceStreamConfig config) {
+        Properties properties = kafkaProperties(config);
+        properties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT_MS)));
+        properties.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(33 * 1024 * 1024));
+        return properties;
+    }
+}

@@ -1,0 +1,79 @@
+package io.facestream.job;
+
+import io.facestream.config.ConfigKey;
+import io.facestream.config.PipelineOptions;
+import io.facestream.config.StreamOptions;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Keys of the streaming job: Kafka, checkpointing, state, watermarks, Flink pass-through. */
+public final class JobOptions {
+    private JobOptions() {
+    }
+
+    public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.string("kafka.bootstrap-servers", null,
+            "Kafka bootstrap servers, host:port[,host:port]. Required by the job.");
+    public static final ConfigKey<String> KAFKA_FRAMES_TOPIC = ConfigKey.string("kafka.frames-topic", "frames",
+            "Topic of camera frames (key camera id, value an encoded image).");
+    public static final ConfigKey<String> KAFKA_ENROLLMENTS_TOPIC = ConfigKey.string("kafka.enrollments-topic", "enrollments",
+            "Topic of enrollments (key person id, JSON value, null value deletes). Compaction recommended.");
+    public static final ConfigKey<String> KAFKA_MATCHES_TOPIC = ConfigKey.string("kafka.matches-topic", "face-matches",
+            "Topic the matches are written to, exactly once.");
+    public static final ConfigKey<String> KAFKA_DEAD_LETTER_TOPIC = ConfigKey.string("kafka.dead-letter-topic", "frames-dlq",
+            "Topic of frames and enrollments that could not be processed, with an error header.");
+    public static final ConfigKey<String> KAFKA_GROUP_ID = ConfigKey.string("kafka.group-id", "facestream",
+            "Consumer group id (offsets are committed on checkpoints, for monitoring).");
+    public static final ConfigKey<String> KAFKA_TRANSACTIONAL_ID_PREFIX = ConfigKey.string("kafka.transactional-id-prefix",
+            "facestream", "Prefix of the sinks' transactional ids; unique per job on a Kafka cluster.");
+    public static final ConfigKey<Long> KAFKA_TRANSACTION_TIMEOUT_MS = ConfigKey.longValue("kafka.transaction-timeout-ms",
+            900_000L, 1, "Producer transaction timeout; at most the broker's transaction.max.timeout.ms, well above "
+                    + "the checkpoint interval.");
+    public static final ConfigKey<String> KAFKA_STARTING_OFFSETS = ConfigKey.custom("kafka.starting-offsets", "committed",
+            value -> {
+                if (!List.of("committed", "earliest", "latest").contains(value)) {
+                    throw new IllegalArgumentException("must be committed, earliest or latest");
+                }
+                return value;
+            }, "Where a job without state starts reading frames: committed (group offsets, else earliest), earliest, "
+                    + "latest. Enrollments are always read from the earliest offset.");
+    public static final ConfigKey<String> KAFKA_PROPERTIES = ConfigKey.prefix("kafka.properties.",
+            "Any Kafka client property for sources and sinks, e.g. kafka.properties.security.protocol: SASL_SSL.");
+
+    public static final ConfigKey<String> JOB_NAME = ConfigKey.string("job.name", "facestream", "Flink job name.");
+    public static final ConfigKey<Integer> JOB_PARALLELISM = ConfigKey.integer("job.parallelism", 0, 0, 10_000,
+            "Parallelism of the frame path; 0 = Flink's default (the TaskManager slots of a local run).");
+
+    public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS = ConfigKey.longValue("checkpoint.interval-ms", 10_000L, 100,
+            "Exactly-once checkpoint interval; matches become visible to read_committed consumers at each checkpoint.");
+    public static final ConfigKey<String> CHECKPOINT_DIR = ConfigKey.string("checkpoint.dir", "checkpoints",
+            "Checkpoint directory: a path or URI (a mounted persistent volume on Kubernetes).");
+    public static final ConfigKey<String> STATE_BACKEND = ConfigKey.custom("state.backend", "hashmap", value -> {
+        if (!value.equals("hashmap") && !value.equals("rocksdb")) {
+            throw new IllegalArgumentException("must be hashmap or rocksdb");
+        }
+        return value;
+    }, "State backend: hashmap (heap) or rocksdb.");
+
+    public static final ConfigKey<Long> WATERMARK_OUT_OF_ORDERNESS_MS = ConfigKey.longValue(
+            "watermark.max-out-of-orderness-ms", 2_000L, 0, "How late (by capture-ts) a frame may arrive.");
+    public static final ConfigKey<Long> WATERMARK_IDLE_TIMEOUT_MS = ConfigKey.longValue("watermark.idle-timeout-ms",
+            30_000L, 0, "A frames partition silent this long stops holding back event time (0 = never idle).");
+
+    public static final ConfigKey<String> FLINK = ConfigKey.prefix("flink.",
+            "Any Flink configuration key, e.g. flink.rest.port: 8081 or flink.metrics.reporter.prom.factory.class: ...");
+
+    public static List<ConfigKey<?>> jobKeys() {
+        return List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_FRAMES_TOPIC, KAFKA_ENROLLMENTS_TOPIC, KAFKA_MATCHES_TOPIC,
+                KAFKA_DEAD_LETTER_TOPIC, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT_MS,
+                KAFKA_STARTING_OFFSETS, KAFKA_PROPERTIES, JOB_NAME, JOB_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR,
+                STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLE_TIMEOUT_MS, FLINK);
+    }
+
+    /** Every key the job accepts: pipeline, stream and job keys. */
+    public static List<ConfigKey<?>> all() {
+        List<ConfigKey<?>> all = new ArrayList<>(PipelineOptions.all());
+        all.addAll(StreamOptions.all());
+        all.addAll(jobKeys());
+        return all;
+    }
+}
