@@ -13,7 +13,9 @@ import java.util.List;
  * {"name": ..., "embedding": [...], "model": RECOGNIZER_ID}. Parsing failures carry a reason.
  */
 public record EnrollmentRequest(String name, List<byte[]> images, float[] embedding, String model) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // NaN and Infinity literals parse, so they are refused as "not finite" rather than as bad JSON.
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /** Thrown with a reason fit for the dead-letter topic. */
     public static final class InvalidEnrollmentException extends RuntimeException {
