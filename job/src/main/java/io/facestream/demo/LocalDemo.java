@@ -237,6 +237,8 @@ public final class LocalDemo {
         values.put(JobOptions.JOB_PARALLELISM.name(), "1");
         values.put(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
         values.put("flink.rest.port", "8081");
+        // Progress (accumulators) reaches the demo with TaskManager heartbeats: every second, not every 10.
+        values.put("flink.heartbeat.interval", "1000");
         values.putAll(options.overrides());
         return FaceStreamConfig.of(values, JobOptions.all());
     }

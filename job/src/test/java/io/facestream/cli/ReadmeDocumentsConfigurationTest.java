@@ -3,7 +3,7 @@ package io.facestream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.facestream.config.ConfigKey;
-import io.facestream.config.PipelineOptions;
+import io.facestream.job.JobOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ class ReadmeDocumentsConfigurationTest {
     void everyKeyHasARowInTheReadme() throws Exception {
         Path readme = Path.of(System.getProperty("facestream.models.dir")).resolve("../README.md").normalize();
         String text = Files.readString(readme);
-        for (ConfigKey<?> key : PipelineOptions.all()) {
+        for (ConfigKey<?> key : JobOptions.all()) {
             assertThat(text).as("README row for %s", key.name()).contains("| `" + key.name() + "` |");
         }
     }

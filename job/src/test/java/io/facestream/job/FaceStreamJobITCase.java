@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaceStreamJobITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(JobTestSupport.fastHeartbeats()).build());
 
     private static LocalKafkaBroker broker;
 

@@ -34,6 +34,13 @@ final class JobTestSupport {
     private JobTestSupport() {
     }
 
+    /** Accumulators reach the client with TaskManager heartbeats: every 500 ms instead of 10 s. */
+    static org.apache.flink.configuration.Configuration fastHeartbeats() {
+        org.apache.flink.configuration.Configuration configuration = new org.apache.flink.configuration.Configuration();
+        configuration.set(org.apache.flink.configuration.HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(500));
+        return configuration;
+    }
+
     static Path modelsDir() {
         return Path.of(System.getProperty("facestream.models.dir")).toAbsolutePath().normalize();
     }

@@ -1,0 +1,122 @@
+package io.facestream.job;
+
+import static io.facestream.job.JobTestSupport.committed;
+import static io.facestream.job.JobTestSupport.config;
+import static io.facestream.job.JobTestSupport.enroll;
+import static io.facestream.job.JobTestSupport.json;
+import static io.facestream.job.JobTestSupport.person;
+import static io.facestream.job.JobTestSupport.sendFrames;
+import static io.facestream.job.JobTestSupport.videoFrames;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.facestream.config.FaceStreamConfig;
+import io.facestream.kafka.FaceStreamProducer;
+import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.stream.StreamMetrics;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job as {@code ./facestream job} runs it (a local Flink with its web UI): people enrolled
+ * while it runs start matching, a tombstone stops them, and the REST API shows the job.
+ */
+class LiveEnrollmentITCase {
+    private static LocalKafkaBroker broker;
+
+    @TempDir
+    Path checkpoints;
+
+    @BeforeAll
+    static void startKafka() {
+        broker = LocalKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void enrollingWhileRunningStartsMatchesAndATombstoneStopsThem() throws Exception {
+        JobTestSupport.Topics topics = JobTestSupport.Topics.unique("live");
+        topics.create(broker);
+        int restPort = freePort();
+        FaceStreamConfig config = config(broker, topics, checkpoints, Map.of("flink.rest.port", Integer.toString(restPort),
+                "flink.heartbeat.interval", "500"));
+        List<byte[]> frames = videoFrames("franck.mp4", 0.5, 30);
+
+        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        new FaceStreamJob(config).wire(env);
+        try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers());
+             RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
+            // The web UI's REST API answers with the running job.
+            String overview = awaitRunning(restPort, config.get(JobOptions.JOB_NAME));
+            assertThat(overview).contains(config.get(JobOptions.JOB_NAME)).contains("RUNNING");
+
+            enroll(producer, topics.enrollments(), person("cap")); // someone else: franck stays unknown
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 1, Duration.ofMinutes(2));
+            sendFrames(producer, topics.frames(), "cam-franck", frames.subList(0, 10), 0);
+            job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 10, Duration.ofMinutes(2));
+
+            enroll(producer, topics.enrollments(), person("franck"));
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(2));
+            sendFrames(producer, topics.frames(), "cam-franck", frames.subList(10, 20), 10);
+            job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 20, Duration.ofMinutes(2));
+
+            producer.sendEnrollment(topics.enrollments(), "franck", null); // tombstone
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 3, Duration.ofMinutes(2));
+            sendFrames(producer, topics.frames(), "cam-franck", frames.subList(20, 30), 20);
+            job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 30, Duration.ofMinutes(2));
+
+            List<JsonNode> matches = json(committed(broker, topics.matches(), Duration.ofSeconds(4)));
+            Map<Long, String> byFrame = matches.stream().collect(Collectors.toMap(m -> m.get("frameSeq").asLong(),
+                    m -> m.get("personId").asText(), (a, b) -> a + "," + b));
+            System.out.println("matches by frame: " + byFrame);
+            assertThat(byFrame.keySet()).as("frames matched before enrollment or after deletion")
+                    .allSatisfy(seq -> assertThat(seq).isBetween(10L, 19L));
+            assertThat(byFrame.values()).containsOnly("franck");
+            assertThat(byFrame).hasSizeGreaterThanOrEqualTo(9);
+        }
+    }
+
+    private static String awaitRunning(int port, String jobName) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/overview")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                if (body.contains(jobName) && body.contains("RUNNING")) {
+                    return body;
+                }
+            } catch (java.io.IOException e) {
+                // REST endpoint not up yet
+            }
+            Thread.sleep(300);
+        }
+        return body;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
