@@ -54,7 +54,7 @@ public record EnrollmentRequest(String name, List<byte[]> images, float[] embedd
                     throw new InvalidEnrollmentException("images[" + i + "] is not a base64 string");
                 }
                 try {
-                    decoded.add(Base64.getMimeDecoder().decode(image.asText()));
+                    decoded.add(Base64.getDecoder().decode(image.asText().replaceAll("\\s", "")));
                 } catch (IllegalArgumentException e) {
                     throw new InvalidEnrollmentException("images[" + i + "] is not valid base64: " + e.getMessage());
                 }

@@ -49,7 +49,9 @@ public final class TestData {
         Map<String, String> values = new java.util.HashMap<>(overrides);
         values.putIfAbsent(PipelineOptions.MODELS_DIR.name(), modelsDir().toString());
         values.putIfAbsent(PipelineOptions.INFERENCE_DEVICE.name(), "cpu");
-        return FaceStreamConfig.of(values, PipelineOptions.all());
+        java.util.List<io.facestream.config.ConfigKey<?>> known = new java.util.ArrayList<>(PipelineOptions.all());
+        known.addAll(io.facestream.config.StreamOptions.all());
+        return FaceStreamConfig.of(values, known);
     }
 
     /** The pipeline at default settings (on CPU, so tests behave the same everywhere). */

@@ -1,0 +1,131 @@
+package io.facestream.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class SerdeTest {
+    static ConsumerRecord<byte[], byte[]> record(String key, byte[] value, String... headers) {
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("frames", 1, 42L, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+        for (int i = 0; i < headers.length; i += 2) {
+            record.headers().add(headers[i], headers[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
+    }
+
+    static FrameRecord frame(ConsumerRecord<byte[], byte[]> record) {
+        List<FrameRecord> out = new ArrayList<>();
+        new FrameDeserializationSchema().deserialize(record, new Collector<>() {
+            @Override
+            public void collect(FrameRecord value) {
+                out.add(value);
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+
+    @Test
+    void framesReadCameraSequenceAndCaptureTimeFromKeyAndHeaders() {
+        FrameRecord frame = frame(record("cam-1", new byte[] {1, 2}, "capture-ts", "1700000000123", "frame-seq", "7"));
+        assertThat(frame.camera()).isEqualTo("cam-1");
+        assertThat(frame.captureTs()).isEqualTo(1700000000123L);
+        assertThat(frame.frameSeq()).isEqualTo(7L);
+        assertThat(frame.problem()).isNull();
+        assertThat(frame.image()).containsExactly(1, 2);
+        assertThat(frame.raw().origin()).isEqualTo("frames/1@42");
+    }
+
+    @Test
+    void missingHeadersFallBackToTheKafkaTimestampAndOffset() {
+        FrameRecord frame = frame(record("cam-1", new byte[] {1}));
+        assertThat(frame.frameSeq()).isEqualTo(42L);
+        assertThat(frame.captureTs()).isEqualTo(ConsumerRecord.NO_TIMESTAMP);
+    }
+
+    @Test
+    void unusableRecordsAreMarkedNotThrown() {
+        assertThat(frame(record(null, new byte[] {1})).problem()).isEqualTo("missing key: the camera id");
+        assertThat(frame(record("cam", new byte[] {1}, "capture-ts", "soon")).problem())
+                .isEqualTo("header capture-ts is not epoch millis: 'soon'");
+        assertThat(frame(record("cam", new byte[] {1}, "frame-seq", "x")).problem()).isEqualTo("header frame-seq is not a number: 'x'");
+    }
+
+    @Test
+    void matchesAreWrittenAsTheDocumentedJson() throws Exception {
+        MatchRecord match = new MatchRecord("cam-1", 7, 1700000000123L, "ann", "Ann", 0.81234f,
+                new float[] {1.234f, 2, 3, 4}, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, "faceplugin-fr");
+        ProducerRecord<byte[], byte[]> record = new MatchSerializationSchema("face-matches").serialize(match, null, null);
+        assertThat(record.topic()).isEqualTo("face-matches");
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("cam-1");
+        JsonNode json = new ObjectMapper().readTree(record.value());
+        assertThat(json.get("camera").asText()).isEqualTo("cam-1");
+        assertThat(json.get("frameSeq").asLong()).isEqualTo(7);
+        assertThat(json.get("captureTs").asLong()).isEqualTo(1700000000123L);
+        assertThat(json.get("personId").asText()).isEqualTo("ann");
+        assertThat(json.get("name").asText()).isEqualTo("Ann");
+        assertThat(json.get("score").asDouble()).isEqualTo(0.8123);
+        assertThat(json.get("box").get(0).asDouble()).isEqualTo(1.23);
+        assertThat(json.get("landmarks")).hasSize(5);
+        assertThat(json.get("landmarks").get(4).get(1).asDouble()).isEqualTo(10.0);
+        assertThat(json.get("model").asText()).isEqualTo("faceplugin-fr");
+
+        MatchRecord unknown = new MatchRecord("cam-1", 7, 1, null, null, 0.1f, new float[4], new float[10], "m");
+        JsonNode unknownJson = new ObjectMapper().readTree(new MatchSerializationSchema("t").serialize(unknown, null, null).value());
+        assertThat(unknownJson.get("personId").isNull()).isTrue();
+    }
+
+    @Test
+    void deadLettersKeepTheOriginalRecordAndAddTheReason() {
+        ConsumerRecord<byte[], byte[]> original = record("cam-1", new byte[] {9, 9}, "capture-ts", "5");
+        DeadLetter letter = new DeadLetter(RawRecord.of(original), "decode", "truncated JPEG");
+        ProducerRecord<byte[], byte[]> out = new DeadLetterSerializationSchema("frames-dlq").serialize(letter, null, null);
+        assertThat(out.key()).isEqualTo("cam-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(out.value()).containsExactly(9, 9);
+        assertThat(new String(out.headers().lastHeader("capture-ts").value(), StandardCharsets.UTF_8)).isEqualTo("5");
+        assertThat(new String(out.headers().lastHeader("error").value(), StandardCharsets.UTF_8)).isEqualTo("truncated JPEG");
+        assertThat(new String(out.headers().lastHeader("error-stage").value(), StandardCharsets.UTF_8)).isEqualTo("decode");
+        assertThat(new String(out.headers().lastHeader("source-offset").value(), StandardCharsets.UTF_8)).isEqualTo("42");
+    }
+
+    @Test
+    void enrollmentRequestsParseBothFormsAndRefuseBadOnesWithAReason() {
+        String image = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3});
+        EnrollmentRequest images = EnrollmentRequest.parse(("{\"name\":\"Ann\",\"images\":[\"" + image + "\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(images.name()).isEqualTo("Ann");
+        assertThat(images.images()).hasSize(1);
+        assertThat(images.images().get(0)).containsExactly(1, 2, 3);
+        EnrollmentRequest embedding = EnrollmentRequest.parse(EnrollmentRequest.embeddingJson("Bob", new float[] {0.5f, 0.5f}, "m"));
+        assertThat(embedding.embedding()).containsExactly(0.5f, 0.5f);
+        assertThat(embedding.model()).isEqualTo("m");
+
+        assertRefused("{", "malformed JSON");
+        assertRefused("[1]", "must be a JSON object");
+        assertRefused("{\"images\":[\"" + image + "\"]}", "missing \"name\"");
+        assertRefused("{\"name\":\"A\"}", "exactly one of");
+        assertRefused("{\"name\":\"A\",\"images\":[]}", "non-empty array");
+        assertRefused("{\"name\":\"A\",\"images\":[\"***\"]}", "not valid base64");
+        assertRefused("{\"name\":\"A\",\"embedding\":[1,2]}", "needs the \"model\"");
+        assertRefused("{\"name\":\"A\",\"embedding\":[1,NaN],\"model\":\"m\"}", "embedding[1] is not finite");
+        assertRefused("{\"name\":\"A\",\"embedding\":[1,\"x\"],\"model\":\"m\"}", "embedding[1] is not a number");
+    }
+
+    private static void assertRefused(String json, String reason) {
+        assertThatThrownBy(() -> EnrollmentRequest.parse(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EnrollmentRequest.InvalidEnrollmentException.class).hasMessageContaining(reason);
+    }
+}
