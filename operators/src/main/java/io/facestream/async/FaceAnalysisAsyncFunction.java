@@ -73,6 +73,8 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
             settings = settings.withInference(settings.inference().withDevice(device));
         }
         pipeline = FacePipeline.open(settings);
+        // The task reports RUNNING only after open(): warm the models so the first frame is not slow.
+        LOG.info("models warmed up in {} ms", pipeline.warmUp().toMillis());
         int threads = config.get(StreamOptions.ASYNC_THREADS);
         threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         String name = getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();

@@ -93,6 +93,26 @@ public final class FacePipeline implements AutoCloseable {
         return new ImageAnalysis(bgr.cols(), bgr.rows(), faces, new StageTimings(0, detected - start, alignNanos, embedNanos));
     }
 
+    /**
+     * Runs each model once on a blank input, so the first real frame does not pay for lazy
+     * initialisation (memory arenas, CUDA kernels, JIT). Returns the time it took.
+     */
+    public java.time.Duration warmUp() {
+        long start = System.nanoTime();
+        Mat blank = Mat.zeros(settings.detector().input().height(), settings.detector().input().width(),
+                org.opencv.core.CvType.CV_8UC3);
+        Mat crop = Mat.zeros(settings.recognizer().cropHeight(), settings.recognizer().cropWidth(),
+                org.opencv.core.CvType.CV_8UC3);
+        try {
+            detector.detect(blank);
+            embedder.embed(crop);
+        } finally {
+            blank.release();
+            crop.release();
+        }
+        return java.time.Duration.ofNanos(System.nanoTime() - start);
+    }
+
     public PipelineSettings settings() {
         return settings;
     }
