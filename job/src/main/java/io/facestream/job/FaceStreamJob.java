@@ -121,20 +121,30 @@ public final class FaceStreamJob {
 
     /** Checkpointing, state backend and pass-through Flink keys; a local run gets the web UI. */
     public static StreamExecutionEnvironment environment(FaceStreamConfig config) {
-        Configuration flink = flinkConfiguration(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config, false));
         if (env instanceof LocalStreamEnvironment) {
-            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration(config, true));
         }
         return env;
     }
 
-    public static Configuration flinkConfiguration(FaceStreamConfig config) {
+    /**
+     * The Flink configuration the job asks for. On a cluster only the keys set explicitly are
+     * applied, so the cluster's own checkpoint and state settings (e.g. a FlinkDeployment's)
+     * stay in force; a local run gets this project's defaults.
+     */
+    public static Configuration flinkConfiguration(FaceStreamConfig config, boolean local) {
         Configuration flink = new Configuration();
         flink.set(PipelineOptions.NAME, config.get(JobOptions.JOB_NAME));
-        flink.set(StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND));
-        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(config.get(JobOptions.CHECKPOINT_DIR)));
-        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
+        if (local || config.isSet(JobOptions.STATE_BACKEND)) {
+            flink.set(StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND));
+        }
+        if (local || config.isSet(JobOptions.CHECKPOINT_DIR)) {
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(config.get(JobOptions.CHECKPOINT_DIR)));
+        }
+        if (local || config.isSet(JobOptions.CHECKPOINT_INTERVAL_MS)) {
+            flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
+        }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         // Kept on cancel, so a job can be restarted from its last checkpoint (last-state upgrades).
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

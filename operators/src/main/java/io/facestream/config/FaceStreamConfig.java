@@ -58,7 +58,24 @@ public final class FaceStreamConfig implements Serializable {
             properties.stringPropertyNames().forEach(name -> merged.put(name, properties.getProperty(name).trim()));
         }
         merged.putAll(overrides);
+        merged.replaceAll(FaceStreamConfig::expandEnvironment);
         return of(merged, known);
+    }
+
+    /** {@code ${env:NAME}} in a value is replaced by that environment variable (e.g. from a Kubernetes Secret). */
+    static String expandEnvironment(String key, String value) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}").matcher(value);
+        StringBuilder expanded = new StringBuilder();
+        while (matcher.find()) {
+            String variable = System.getenv(matcher.group(1));
+            if (variable == null) {
+                throw new ConfigException("configuration key '" + key + "': environment variable " + matcher.group(1)
+                        + " is not set");
+            }
+            matcher.appendReplacement(expanded, java.util.regex.Matcher.quoteReplacement(variable));
+        }
+        matcher.appendTail(expanded);
+        return expanded.toString();
     }
 
     public static FaceStreamConfig defaults() {

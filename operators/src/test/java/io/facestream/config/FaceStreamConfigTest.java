@@ -49,6 +49,17 @@ class FaceStreamConfigTest {
     }
 
     @Test
+    void environmentVariablesAreExpandedAndAMissingOneIsNamed() throws Exception {
+        String path = System.getenv("PATH");
+        Path file = Files.writeString(temp.resolve("env.conf"), "models.dir: ${env:PATH}/x\n");
+        assertThat(FaceStreamConfig.load(file, Map.of(), PipelineOptions.all()).get(PipelineOptions.MODELS_DIR))
+                .isEqualTo(path + "/x");
+        Path missing = Files.writeString(temp.resolve("missing.conf"), "models.dir: ${env:FACESTREAM_SURELY_UNSET}\n");
+        assertThatThrownBy(() -> FaceStreamConfig.load(missing, Map.of(), PipelineOptions.all()))
+                .hasMessage("configuration key 'models.dir': environment variable FACESTREAM_SURELY_UNSET is not set");
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         Path missing = temp.resolve("nope.conf");
         assertThatThrownBy(() -> FaceStreamConfig.load(missing, Map.of(), PipelineOptions.all()))
