@@ -1,0 +1,168 @@
+package io.facestream.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What must hold across the manifests, the image and the build, whatever the schema allows. */
+final class DeploymentInvariants {
+    static final String GPU = "nvidia.com/gpu";
+
+    private DeploymentInvariants() {
+    }
+
+    /** GPUs only for TaskManagers: nowhere in the shared or the JobManager pod template; on the TaskManager when {@code gpu}. */
+    static List<String> gpuOnlyOnTaskManagers(JsonNode deployment, boolean gpu) {
+        List<String> problems = new ArrayList<>();
+        JsonNode spec = deployment.path("spec");
+        if (mentionsGpu(spec.path("podTemplate"))) {
+            problems.add("spec.podTemplate asks for a GPU: it is merged into the JobManager too");
+        }
+        if (mentionsGpu(spec.path("jobManager"))) {
+            problems.add("spec.jobManager asks for a GPU");
+        }
+        boolean taskManagerGpu = spec.at("/taskManager/podTemplate/spec/containers").findValues(GPU).size() == 1;
+        if (gpu && !taskManagerGpu) {
+            problems.add("spec.taskManager.podTemplate has no " + GPU + " limit");
+        }
+        if (!gpu && (mentionsGpu(spec.path("taskManager")) || spec.path("flinkConfiguration").has("external-resources"))) {
+            problems.add("the CPU variant still asks for a GPU");
+        }
+        return problems;
+    }
+
+    static boolean mentionsGpu(JsonNode node) {
+        return node.toString().contains(GPU);
+    }
+
+    /** flinkConfiguration values are strings in the source YAML (the operator's Map<String, String>). */
+    static List<String> configurationValuesAreStrings(JsonNode deployment) {
+        List<String> problems = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = deployment.path("spec").path("flinkConfiguration").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isTextual()) {
+                problems.add("flinkConfiguration." + entry.getKey() + " is " + entry.getValue().getNodeType() + ", not a string");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Checkpoints, savepoints and HA data lie on a persistent volume mounted in the Flink container,
+     * and that volume's claim is ReadWriteMany (every JobManager and TaskManager reads them).
+     */
+    static List<String> stateOnSharedPersistentVolume(Map<String, String> flinkConfiguration, JsonNode podSpec,
+                                                      String container, List<JsonNode> claims) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> claimByVolume = new HashMap<>();
+        for (JsonNode volume : podSpec.path("volumes")) {
+            if (volume.has("persistentVolumeClaim")) {
+                claimByVolume.put(volume.path("name").asText(), volume.path("persistentVolumeClaim").path("claimName").asText());
+            }
+        }
+        Map<String, String> claimByMountPath = new HashMap<>();
+        for (JsonNode c : podSpec.path("containers")) {
+            if (c.path("name").asText().equals(container)) {
+                for (JsonNode mount : c.path("volumeMounts")) {
+                    String claim = claimByVolume.get(mount.path("name").asText());
+                    if (claim != null) {
+                        claimByMountPath.put(mount.path("mountPath").asText(), claim);
+                    }
+                }
+            }
+        }
+        for (String key : List.of("state.checkpoints.dir", "state.savepoints.dir", "high-availability.storageDir")) {
+            String value = flinkConfiguration.get(key);
+            if (value == null) {
+                problems.add(key + " is not set");
+                continue;
+            }
+            String path = value.replaceFirst("^file://", "");
+            String claim = claimByMountPath.entrySet().stream()
+                    .filter(mount -> path.startsWith(mount.getKey().endsWith("/") ? mount.getKey() : mount.getKey() + "/"))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            if (claim == null) {
+                problems.add(key + "=" + value + " is not under a persistent volume mounted in " + container);
+                continue;
+            }
+            JsonNode pvc = claims.stream().filter(c -> c.path("metadata").path("name").asText().equals(claim)).findFirst().orElse(null);
+            if (pvc == null) {
+                problems.add(key + ": claim " + claim + " is not among the manifests");
+            } else if (!pvc.path("spec").path("accessModes").toString().contains("ReadWriteMany")) {
+                problems.add(key + ": claim " + claim + " is not ReadWriteMany");
+            }
+        }
+        return problems;
+    }
+
+    /** The jar the manifest names is where the Dockerfile puts the built jar, and it holds the entry class. */
+    static List<String> jarAndEntryClass(String jarUri, String entryClass, Path dockerfile, Path imageDir) {
+        List<String> problems = new ArrayList<>();
+        String inImage = jarUri.replaceFirst("^local://", "");
+        String dockerText = read(dockerfile);
+        Matcher copy = Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*(\\S+)\\s+" + Pattern.quote(inImage) + "\\s*$").matcher(dockerText);
+        if (!copy.find()) {
+            problems.add("the Dockerfile does not COPY anything to " + inImage);
+            return problems;
+        }
+        Path built = imageDir.resolve(copy.group(1));
+        if (!Files.isRegularFile(built)) {
+            problems.add("the build did not produce " + built);
+            return problems;
+        }
+        try (JarFile jar = new JarFile(built.toFile())) {
+            if (jar.getEntry(entryClass.replace('.', '/') + ".class") == null) {
+                problems.add(built + " has no entry class " + entryClass);
+            }
+        } catch (IOException e) {
+            problems.add("cannot open " + built + ": " + e.getMessage());
+        }
+        return problems;
+    }
+
+    /** The image's base Flink version is the project's, and the FlinkDeployment's flinkVersion agrees. */
+    static List<String> flinkVersionsAgree(Path dockerfile, String projectFlinkVersion, String deploymentFlinkVersion) {
+        List<String> problems = new ArrayList<>();
+        Matcher from = Pattern.compile("(?m)^FROM\\s+flink:(\\d+\\.\\d+(?:\\.\\d+)?)").matcher(read(dockerfile));
+        if (!from.find()) {
+            problems.add("the Dockerfile is not FROM an official flink image");
+            return problems;
+        }
+        if (!from.group(1).equals(projectFlinkVersion)) {
+            problems.add("the image is Flink " + from.group(1) + ", the project builds against " + projectFlinkVersion);
+        }
+        if (deploymentFlinkVersion != null) {
+            String[] parts = projectFlinkVersion.split("\\.");
+            String expected = "v" + parts[0] + "_" + parts[1];
+            if (!deploymentFlinkVersion.equals(expected)) {
+                problems.add("flinkVersion " + deploymentFlinkVersion + " but the image is Flink " + from.group(1) + " (" + expected + ")");
+            }
+        }
+        return problems;
+    }
+
+    static Map<String, String> flinkConfiguration(JsonNode deployment) {
+        Map<String, String> conf = new HashMap<>();
+        deployment.path("spec").path("flinkConfiguration").fields()
+                .forEachRemaining(entry -> conf.put(entry.getKey(), entry.getValue().asText()));
+        return conf;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.facestream.deploy;
+
+import static io.facestream.deploy.Manifests.objectsIn;
+import static io.facestream.deploy.Manifests.ofKind;
+import static io.facestream.deploy.Manifests.single;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** deploy/operator: the FlinkDeployment and everything around it, as written. */
+class OperatorManifestsIT {
+    static final Path BASE = Manifests.deployDir().resolve("operator/base");
+
+    static JsonNode deployment() {
+        return single(objectsIn(BASE), "FlinkDeployment");
+    }
+
+    @Test
+    void theFlinkDeploymentPassesTheStrictCrdSchemaAndTheOperatorsRules() {
+        assertThat(FlinkDeploymentValidator.problems(deployment())).isEmpty();
+    }
+
+    @Test
+    void everyOtherObjectParsesStrictlyIntoItsModel() {
+        List<JsonNode> others = objectsIn(BASE).stream().filter(o -> !o.get("kind").asText().equals("FlinkDeployment")).toList();
+        assertThat(others).extracting(o -> o.get("kind").asText())
+                .contains("Namespace", "PersistentVolumeClaim", "ServiceAccount", "Role", "RoleBinding", "PodMonitor");
+        for (JsonNode object : others) {
+            assertThat(StrictModel.unknownFields(object)).as("%s %s", object.get("kind").asText(),
+                    object.path("metadata").path("name").asText()).isEmpty();
+        }
+    }
+
+    @Test
+    void gpusAreAskedForByTaskManagersOnly() {
+        assertThat(DeploymentInvariants.gpuOnlyOnTaskManagers(deployment(), true)).isEmpty();
+    }
+
+    @Test
+    void flinkConfigurationValuesAreStrings() {
+        assertThat(DeploymentInvariants.configurationValuesAreStrings(deployment())).isEmpty();
+    }
+
+    @Test
+    void checkpointsSavepointsAndHaDataLieOnTheSharedPersistentVolume() {
+        JsonNode deployment = deployment();
+        assertThat(DeploymentInvariants.stateOnSharedPersistentVolume(DeploymentInvariants.flinkConfiguration(deployment),
+                deployment.at("/spec/podTemplate/spec"), "flink-main-container",
+                ofKind(objectsIn(BASE), "PersistentVolumeClaim"))).isEmpty();
+    }
+
+    @Test
+    void theEntryClassAndJarPathExistInTheBuiltImageLayout() {
+        JsonNode job = deployment().at("/spec/job");
+        assertThat(DeploymentInvariants.jarAndEntryClass(job.get("jarURI").asText(), job.get("entryClass").asText(),
+                Manifests.deployDir().resolve("Dockerfile"), Manifests.imageDir())).isEmpty();
+    }
+
+    @Test
+    void theImagesFlinkVersionIsTheProjects() {
+        assertThat(DeploymentInvariants.flinkVersionsAgree(Manifests.deployDir().resolve("Dockerfile"),
+                System.getProperty("facestream.flink.version"), deployment().at("/spec/flinkVersion").asText())).isEmpty();
+    }
+
+    @Test
+    void thePodTemplateIsLockedDown() {
+        JsonNode pod = deployment().at("/spec/podTemplate/spec");
+        assertThat(pod.at("/securityContext/fsGroup").asInt()).isEqualTo(9999);
+        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.at("/securityContext/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+        JsonNode container = pod.at("/containers/0");
+        assertThat(container.get("name").asText()).isEqualTo("flink-main-container");
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
+        assertThat(container.at("/securityContext/capabilities/drop").toString()).contains("ALL");
+        assertThat(container.at("/ports/0/name").asText()).isEqualTo("metrics");
+    }
+}
