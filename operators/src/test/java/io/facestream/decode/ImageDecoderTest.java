@@ -3,13 +3,12 @@ package io.facestream.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.facestream.testing.HostileImages;
 import io.facestream.testing.TestData;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
@@ -137,10 +136,10 @@ class ImageDecoderTest {
 
     @Test
     void refusesAHeaderDeclaringHugeDimensionsBeforeDecoding() {
-        byte[] png = pngHeader(100_000, 100_000);
+        byte[] png = HostileImages.pngDeclaring(100_000, 100_000);
         assertThatThrownBy(() -> decoder.decode(png)).isInstanceOf(ImageRefusedException.class)
                 .hasMessage("PNG header declares 100000x100000 = 10000000000 pixels, above decode.max-pixels=40000000");
-        byte[] jpeg = jpegHeader(60_000, 60_000);
+        byte[] jpeg = HostileImages.jpegDeclaring(60_000, 60_000);
         assertThatThrownBy(() -> decoder.decode(jpeg)).hasMessageContaining("declares 60000x60000");
     }
 
@@ -151,37 +150,5 @@ class ImageDecoderTest {
                 .hasMessageContaining("above decode.max-pixels=414719");
         assertThatThrownBy(() -> new ImageDecoder(new DecodeLimits(1 << 24, 1000)).decode(jpeg))
                 .hasMessage("image of " + jpeg.length + " bytes exceeds decode.max-bytes=1000");
-    }
-
-    /** A complete, valid-looking PNG whose IHDR declares the given size (tiny IDAT, IEND). */
-    static byte[] pngHeader(int width, int height) {
-        ByteBuffer buffer = ByteBuffer.allocate(8 + 25 + 12 + 12);
-        buffer.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        byte[] ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array();
-        chunk(buffer, ihdr);
-        chunk(buffer, "IDAT".getBytes(StandardCharsets.US_ASCII));
-        chunk(buffer, "IEND".getBytes(StandardCharsets.US_ASCII));
-        return buffer.array();
-    }
-
-    private static void chunk(ByteBuffer buffer, byte[] typeAndData) {
-        CRC32 crc = new CRC32();
-        crc.update(typeAndData);
-        buffer.putInt(typeAndData.length - 4).put(typeAndData).putInt((int) crc.getValue());
-    }
-
-    /** SOI, a baseline SOF0 declaring the size, a minimal SOS and EOI. */
-    static byte[] jpegHeader(int width, int height) {
-        ByteBuffer buffer = ByteBuffer.allocate(2 + 2 + 17 + 2 + 12 + 2 + 2);
-        buffer.put(new byte[] {(byte) 0xFF, (byte) 0xD8});
-        buffer.put(new byte[] {(byte) 0xFF, (byte) 0xC0}).putShort((short) 17).put((byte) 8)
-                .putShort((short) height).putShort((short) width).put((byte) 3)
-                .put(new byte[] {1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0});
-        buffer.put(new byte[] {(byte) 0xFF, (byte) 0xDA}).putShort((short) 12)
-                .put(new byte[] {3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0});
-        buffer.put(new byte[] {0x55, 0x55});
-        buffer.put(new byte[] {(byte) 0xFF, (byte) 0xD9});
-        return buffer.array();
     }
 }

@@ -39,7 +39,7 @@ class ImageHeaderReaderTest {
 
     @Test
     void readsTheHugeSizeAHostileHeaderDeclares() {
-        ImageHeader header = ImageHeaderReader.read(ImageDecoderTest.pngHeader(100_000, 100_000));
+        ImageHeader header = ImageHeaderReader.read(io.facestream.testing.HostileImages.pngDeclaring(100_000, 100_000));
         assertThat(header.pixels()).isEqualTo(10_000_000_000L);
     }
 
