@@ -44,8 +44,11 @@ class LiveEnrollmentITCase {
         JobTestSupport.Topics topics = JobTestSupport.Topics.unique("live");
         topics.create(KAFKA.broker());
         int restPort = freePort();
+        int prometheusPort = freePort();
         FaceStreamConfig config = config(KAFKA.broker(), topics, checkpoints, Map.of("flink.rest.port", Integer.toString(restPort),
-                "flink.heartbeat.interval", "500"));
+                "flink.heartbeat.interval", "500",
+                "flink.metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "flink.metrics.reporter.prom.port", Integer.toString(prometheusPort)));
         List<byte[]> frames = videoFrames("franck.mp4", 0.5, 30);
 
         StreamExecutionEnvironment env = FaceStreamJob.environment(config);
@@ -74,6 +77,15 @@ class LiveEnrollmentITCase {
             job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 3, Duration.ofMinutes(2));
             sendFrames(producer, topics.frames(), "cam-franck", frames.subList(20, 30), 20);
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 30, Duration.ofMinutes(2));
+
+            // The job's metrics reach a Prometheus reporter.
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + prometheusPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("facestream_framesIn", "facestream_facesDetected", "facestream_matches",
+                    "facestream_endToEndLatencyMs", "facestream_detectorLatencyMs", "facestream_asyncInFlight",
+                    "facestream_galleryPeople");
+            assertThat(metrics.lines().filter(line -> line.contains("facestream_framesCompleted") && !line.startsWith("#"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum()).isEqualTo(30.0);
 
             List<JsonNode> matches = json(committed(KAFKA.broker(), topics.matches(), Duration.ofSeconds(4)));
             Map<Long, String> byFrame = matches.stream().collect(Collectors.toMap(m -> m.get("frameSeq").asLong(),
