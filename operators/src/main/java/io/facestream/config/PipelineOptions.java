@@ -51,9 +51,13 @@ public final class PipelineOptions {
     public static final ConfigKey<Integer> INFERENCE_INTER_OP_THREADS = ConfigKey.integer("inference.inter-op-threads", 0,
             0, 1024, "Threads ONNX Runtime uses across independent operators; 0 lets it choose.");
 
+    public static final ConfigKey<Boolean> INFERENCE_DYNAMIC_BATCH = ConfigKey.bool("inference.dynamic-batch", false,
+            "Rewrite models whose batch dimension is fixed at 1 to a dynamic batch when loading them, so the "
+                    + "recognizer can take the face crops of several frames in one call (see batching.max-size).");
+
     public static List<ConfigKey<?>> all() {
         return List.of(MODELS_DIR, MODELS_MANIFEST, DETECTOR_MODEL, DETECTOR_SCORE_THRESHOLD, DETECTOR_NMS_IOU,
                 DETECTOR_MIN_FACE_SIZE, RECOGNIZER_MODEL, RECOGNIZER_THRESHOLD, DECODE_MAX_PIXELS, DECODE_MAX_BYTES,
-                INFERENCE_DEVICE, INFERENCE_INTRA_OP_THREADS, INFERENCE_INTER_OP_THREADS);
+                INFERENCE_DEVICE, INFERENCE_INTRA_OP_THREADS, INFERENCE_INTER_OP_THREADS, INFERENCE_DYNAMIC_BATCH);
     }
 }

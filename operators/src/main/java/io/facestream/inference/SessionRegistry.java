@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.facestream.model.DynamicBatchRewriter;
 import io.facestream.model.InputSpec;
 import io.facestream.model.ModelException;
 import io.facestream.model.ModelFile;
@@ -136,7 +137,20 @@ public final class SessionRegistry {
             if (cudaDevice >= 0) {
                 options.addCUDA(cudaDevice);
             }
+            if (key.settings.dynamicBatch()) {
+                DynamicBatchRewriter.Result rewritten = DynamicBatchRewriter.rewrite(readModel(key.file), key.file.toString());
+                LOG.info("{} made batch-dynamic: {}", key.file, rewritten.changes());
+                return env.createSession(rewritten.model(), options);
+            }
             return env.createSession(key.file.toString(), options);
+        }
+    }
+
+    private static byte[] readModel(Path file) {
+        try {
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

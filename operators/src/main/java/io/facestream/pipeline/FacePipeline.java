@@ -34,8 +34,9 @@ public final class FacePipeline implements AutoCloseable {
     /** Loads (or shares) both models' sessions; fails fast on a missing, corrupt or mismatched model. */
     public static FacePipeline open(PipelineSettings settings) {
         OpenCvLoader.ensureLoaded();
+        // Frames are detected one at a time, so only the recognizer's batch is made dynamic.
         InferenceSession detectorSession = SessionRegistry.acquire(settings.detector().file(),
-                settings.detector().input(), settings.inference());
+                settings.detector().input(), settings.inference().withDynamicBatch(false));
         try {
             InferenceSession recognizerSession = SessionRegistry.acquire(settings.recognizer().file(),
                     settings.recognizer().input(), settings.inference());

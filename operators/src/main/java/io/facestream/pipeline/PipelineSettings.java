@@ -33,7 +33,8 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
         InferenceSettings inference = new InferenceSettings(
                 InferenceDevice.parse(config.get(PipelineOptions.INFERENCE_DEVICE)),
                 config.get(PipelineOptions.INFERENCE_INTRA_OP_THREADS),
-                config.get(PipelineOptions.INFERENCE_INTER_OP_THREADS));
+                config.get(PipelineOptions.INFERENCE_INTER_OP_THREADS),
+                config.get(PipelineOptions.INFERENCE_DYNAMIC_BATCH));
         return new PipelineSettings(detector, recognizer, detection,
                 (float) (threshold != null ? threshold : recognizer.defaultMatchThreshold()),
                 new DecodeLimits(config.get(PipelineOptions.DECODE_MAX_PIXELS), config.get(PipelineOptions.DECODE_MAX_BYTES)),
