@@ -56,6 +56,41 @@ class FaceAnalysisAsyncFunctionTest {
     }
 
     @Test
+    void withADynamicBatchTheCropsOfFramesInFlightAreEmbeddedTogetherWithTheSameResults() throws Exception {
+        byte[] photo = TestData.bytes(TestData.sample("face-api", "sample5.jpg"));
+        List<AnalyzedFrame> plain = analyse(Map.of(StreamOptions.ASYNC_THREADS.name(), "2"), photo, 4);
+        List<AnalyzedFrame> batched = analyse(Map.of(StreamOptions.ASYNC_THREADS.name(), "2",
+                io.facestream.config.PipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true",
+                StreamOptions.BATCHING_MAX_SIZE.name(), "8", StreamOptions.BATCHING_FLUSH_TIMEOUT_US.name(), "20000"), photo, 4);
+        assertThat(batched).hasSize(4);
+        for (int frame = 0; frame < 4; frame++) {
+            for (int face = 0; face < 5; face++) {
+                assertThat(batched.get(frame).faces()[face].embedding())
+                        .containsExactly(plain.get(frame).faces()[face].embedding(), org.assertj.core.api.Assertions.within(1e-5f));
+            }
+        }
+    }
+
+    /** Runs {@code copies} copies of one frame through the async operator; results by frame number. */
+    private static List<AnalyzedFrame> analyse(Map<String, String> settings, byte[] image, int copies) throws Exception {
+        var harness = new OneInputStreamOperatorTestHarness<FrameRecord, AnalyzedFrame>(
+                new AsyncWaitOperatorFactory<>(new FaceAnalysisAsyncFunction(TestData.config(settings)), 30_000, 8,
+                        AsyncDataStream.OutputMode.UNORDERED),
+                TypeInformation.of(FrameRecord.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()));
+        harness.open();
+        synchronized (harness.getCheckpointLock()) {
+            for (int i = 0; i < copies; i++) {
+                harness.processElement(new StreamRecord<>(frame(i, image), i));
+            }
+        }
+        harness.endInput();
+        harness.close();
+        List<AnalyzedFrame> results = new ArrayList<>(harness.extractOutputValues());
+        results.sort(java.util.Comparator.comparingLong(r -> r.frame().frameSeq()));
+        return results;
+    }
+
+    @Test
     void aTimeoutBecomesAFailedResultForTheDeadLetterTopic() {
         FaceAnalysisAsyncFunction function = new FaceAnalysisAsyncFunction(TestData.config(Map.of(StreamOptions.ASYNC_TIMEOUT_MS.name(), "1234")));
         CompletableFuture<Collection<AnalyzedFrame>> result = new CompletableFuture<>();
