@@ -24,6 +24,8 @@ public final class FaceStreamProducer implements AutoCloseable {
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // A wrong address should fail a command in seconds, not after the default minute.
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(33 * 1024 * 1024));
         this.producer = new KafkaProducer<>(properties);
     }
