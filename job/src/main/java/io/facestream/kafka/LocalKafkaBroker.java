@@ -61,7 +61,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     + "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n\n"
                     + "log4j.logger.kafka=INFO\n");
             runToCompletion(directory, classPath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString());
-            Process process = java(directory, classPath, log4j, "kafka.Kafka", config.toString())
+            Process process = withWatchdog(java(directory, classPath, log4j, "kafka.Kafka", config.toString()))
                     .redirectOutput(directory.resolve("broker.out").toFile())
                     .redirectErrorStream(true).start();
             LocalKafkaBroker broker = new LocalKafkaBroker(directory, process, "127.0.0.1:" + port);
@@ -160,6 +160,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "-cp", classPath));
         command.addAll(List.of(mainAndArgs));
         return new ProcessBuilder(command).directory(directory.toFile());
+    }
+
+    /**
+     * Runs the broker under a small shell that stops it when this JVM goes away, even without
+     * running its shutdown hooks (a crash, kill -9), so no orphaned broker is left behind.
+     */
+    private static ProcessBuilder withWatchdog(ProcessBuilder broker) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c",
+                "parent=\"$1\"; shift; \"$@\" & child=$!; "
+                        + "trap 'kill $child 2>/dev/null; wait $child; exit 0' TERM INT; "
+                        + "while kill -0 \"$parent\" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; "
+                        + "kill $child 2>/dev/null; wait $child",
+                "local-kafka-watchdog", Long.toString(ProcessHandle.current().pid())));
+        command.addAll(broker.command());
+        return new ProcessBuilder(command).directory(broker.directory());
     }
 
     private static void runToCompletion(Path directory, String classPath, String... mainAndArgs) throws IOException {
