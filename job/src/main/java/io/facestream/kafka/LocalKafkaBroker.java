@@ -60,7 +60,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     + "log4j.appender.file.layout=org.apache.log4j.PatternLayout\n"
                     + "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n\n"
                     + "log4j.logger.kafka=INFO\n");
-            runToCompletion(directory, classPath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString());
+            // "=" form: a random id may start with "-", which would read as an option.
+            runToCompletion(directory, classPath, "kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId(),
+                    "--config=" + config);
             Process process = withWatchdog(java(directory, classPath, log4j, "kafka.Kafka", config.toString()))
                     .redirectOutput(directory.resolve("broker.out").toFile())
                     .redirectErrorStream(true).start();
