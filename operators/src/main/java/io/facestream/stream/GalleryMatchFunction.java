@@ -4,6 +4,7 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.StreamOptions;
 import io.facestream.match.Gallery;
 import io.facestream.match.GalleryMatcher;
+import io.facestream.match.GallerySnapshot;
 import io.facestream.match.Match;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.PipelineSettings;
@@ -31,7 +32,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
 
     private final FaceStreamConfig config;
     private transient Map<String, GalleryEntry> baseGallery;
-    private transient Gallery gallery;
+    private transient GallerySnapshot gallery;
     private transient boolean galleryStale;
     private transient GalleryMatcher matcher;
     private transient boolean emitUnknown;
@@ -65,7 +66,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
         } else {
             baseGallery = Map.of();
         }
-        gallery = new Gallery();
+        gallery = GallerySnapshot.of(new Gallery());
         galleryStale = true;
         OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
         framesCompleted = metrics.counter(StreamMetrics.FRAMES_COMPLETED);
@@ -73,7 +74,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
         unknownFaces = metrics.counter(StreamMetrics.UNKNOWN_FACES);
         deadLetters = metrics.counter(StreamMetrics.DEAD_LETTERS);
         endToEndLatency = metrics.histogram(StreamMetrics.END_TO_END_LATENCY_MS);
-        metrics.group().gauge(StreamMetrics.GALLERY_PEOPLE, () -> gallery.size());
+        metrics.group().gauge(StreamMetrics.GALLERY_PEOPLE, () -> gallery.people());
         completedAccumulator = accumulator(StreamMetrics.FRAMES_COMPLETED);
         facesAccumulator = accumulator(StreamMetrics.FACES_DETECTED);
         unknownAccumulator = accumulator(StreamMetrics.UNKNOWN_FACES);
@@ -113,7 +114,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
         endToEndLatency.update(Math.max(0, System.currentTimeMillis() - frame.frame().captureTs()));
         facesAccumulator.add(frame.faces().length);
         for (AnalyzedFace face : frame.faces()) {
-            Match match = matcher.match(gallery, face.embedding());
+            Match match = gallery.best(face.embedding(), matcher.threshold());
             if (match.known()) {
                 matches.inc();
             } else {
@@ -139,7 +140,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
                 fresh.put(new Gallery.Person(personId, entry.name(), java.util.Arrays.asList(entry.embeddings())));
             }
         });
-        gallery = fresh;
+        gallery = GallerySnapshot.of(fresh);
         galleryStale = false;
     }
 }
