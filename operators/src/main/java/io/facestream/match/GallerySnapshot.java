@@ -80,7 +80,8 @@ public final class GallerySnapshot {
         return new Match(person.id(), person.name(), bestScore, true);
     }
 
-    static float dot(float[] matrix, int offset, float[] probe, int length) {
+    /** Dot product of {@code probe} with the row of {@code matrix} starting at {@code offset}. */
+    public static float dot(float[] matrix, int offset, float[] probe, int length) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
