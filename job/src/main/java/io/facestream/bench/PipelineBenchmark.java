@@ -1,0 +1,153 @@
+package io.facestream.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.config.FaceStreamConfig;
+import io.facestream.demo.SamplePeople;
+import io.facestream.job.FaceStreamJob;
+import io.facestream.job.JobOptions;
+import io.facestream.job.RunningJob;
+import io.facestream.kafka.CommittedRecords;
+import io.facestream.kafka.FaceStreamProducer;
+import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.serde.EnrollmentRequest;
+import io.facestream.stream.StreamMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The product end to end: a local broker, the job in a local Flink, frames in through Kafka,
+ * matches out through Kafka. Sustained frames per second; then latency from capture-ts to the
+ * committed match at half that load; the process's resident memory.
+ */
+final class PipelineBenchmark {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    record Result(double framesPerSecond, List<Double> latenciesMs, double residentMb) {
+    }
+
+    private final Map<String, String> baseConfig;
+    private final SamplePeople samples;
+
+    PipelineBenchmark(Map<String, String> baseConfig, SamplePeople samples) {
+        this.baseConfig = baseConfig;
+        this.samples = samples;
+    }
+
+    Result run(List<byte[]> frames, double latencySeconds) throws Exception {
+        Path work = Files.createTempDirectory("facestream-bench-");
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start();
+             FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
+            Map<String, String> values = new HashMap<>(baseConfig);
+            values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
+            values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve("checkpoints").toString());
+            values.put(JobOptions.JOB_NAME.name(), "facestream bench");
+            values.putIfAbsent(JobOptions.CHECKPOINT_INTERVAL_MS.name(), "200");
+            values.putIfAbsent("flink.heartbeat.interval", "500");
+            values.putIfAbsent("flink.rest.port", "0");
+            FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
+            broker.createTopics(Map.of(config.get(JobOptions.KAFKA_FRAMES_TOPIC), 2, config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), 1,
+                    config.get(JobOptions.KAFKA_MATCHES_TOPIC), 2, config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 1));
+            List<SamplePeople.Person> people = samples.people().subList(0, 2);
+            for (SamplePeople.Person person : people) {
+                producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person.id(),
+                        EnrollmentRequest.imagesJson(person.name(), person.images()));
+            }
+            String topic = config.get(JobOptions.KAFKA_FRAMES_TOPIC);
+            for (int i = 0; i < frames.size(); i++) {
+                producer.sendFrame(topic, "bench", i, System.currentTimeMillis(), frames.get(i));
+            }
+            producer.flush();
+
+            StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+            new FaceStreamJob(config).wire(env);
+            try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
+                long firstSeen = job.await(StreamMetrics.FRAMES_COMPLETED, v -> v > 0, Duration.ofMinutes(5));
+                long start = System.nanoTime();
+                job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= frames.size(), Duration.ofMinutes(30));
+                double fps = (frames.size() - firstSeen) / ((System.nanoTime() - start) / 1e9);
+                double residentMb = residentMegabytes();
+                List<Double> latencies = latency(config, producer, frames, fps / 2, latencySeconds);
+                return new Result(fps, latencies, residentMb);
+            }
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /** Frames sent at {@code rate} per second for a while; each committed match's delay after its capture. */
+    private static List<Double> latency(FaceStreamConfig config, FaceStreamProducer producer, List<byte[]> frames, double rate,
+                                        double seconds) throws Exception {
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean sending = new AtomicBoolean(true);
+        String topic = config.get(JobOptions.KAFKA_FRAMES_TOPIC);
+        Thread camera = new Thread(() -> {
+            long period = (long) (1e9 / Math.max(rate, 0.5));
+            long next = System.nanoTime();
+            long end = next + (long) (seconds * 1e9);
+            for (int i = 0; System.nanoTime() < end; i++) {
+                producer.sendFrame(topic, "latency", i, System.currentTimeMillis(), frames.get(i % frames.size()));
+                producer.flush();
+                next += period;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+            sending.set(false);
+        }, "bench-camera");
+        try (CommittedRecords matches = new CommittedRecords(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS),
+                config.get(JobOptions.KAFKA_MATCHES_TOPIC))) {
+            matches.poll(Duration.ofMillis(500), record -> { }); // joins the group before the clock starts
+            camera.start();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < quietUntil) {
+                matches.poll(Duration.ofMillis(20), record -> {
+                    long now = System.currentTimeMillis();
+                    try {
+                        JsonNode match = MAPPER.readTree(record.value());
+                        if (match.get("camera").asText().equals("latency")) {
+                            latencies.add((double) (now - match.get("captureTs").asLong()));
+                        }
+                    } catch (IOException e) {
+                        // not a match record: ignored
+                    }
+                });
+                if (!sending.get() && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + 3_000_000_000L;
+                }
+            }
+        }
+        camera.join();
+        return latencies;
+    }
+
+    /** Resident memory of this process (the local Flink cluster with the models loaded runs in it). */
+    static double residentMegabytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,38 @@
+package io.facestream.cli;
+
+import io.facestream.bench.Benchmark;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code facestream bench}: measures the job, its ceiling, a peer engine, batching and the gallery. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks on the sample videos' frames: bare loop vs the whole job through Kafka, detector vs "
+                + "OpenCV DNN, recognizer batching, gallery search up to a million, latency, memory. Prints a Markdown "
+                + "table; writes bench.json and PNG charts.")
+class BenchCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "Smaller runs (under five minutes on two cores).")
+    boolean quick;
+
+    @Option(names = "--json", description = "End with one line {\"bench\": {...}}.")
+    boolean json;
+
+    @Option(names = "--output", defaultValue = "bench-results", description = "Directory for bench.json and charts (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides one configuration key (e.g. inference.device=cuda).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        return new Benchmark(new Benchmark.Options(quick, json, output, overrides), spec.commandLine().getOut(),
+                spec.commandLine().getErr()).run();
+    }
+}
