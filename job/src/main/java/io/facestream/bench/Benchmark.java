@@ -17,7 +17,7 @@ import java.util.Map;
 /** {@code ./facestream bench}: the job against its own ceiling and a peer engine, batching, the gallery, memory. */
 public final class Benchmark {
     /** What the user asked for. */
-    public record Options(boolean quick, boolean json, Path outputDirectory, Map<String, String> overrides) {
+    public record Options(boolean quick, boolean json, Path outputDirectory, double soakMinutes, Map<String, String> overrides) {
     }
 
     private final Options options;
@@ -54,8 +54,9 @@ public final class Benchmark {
         }
         double bareFps = bareByThreads.get(bareByThreads.keySet().stream().max(Integer::compare).orElseThrow());
 
-        progress("the job: local Kafka broker, local Flink, %d frames in, then latency at half load", frames.size());
-        PipelineBenchmark.Result pipeline = new PipelineBenchmark(values, samples).run(frames, options.quick() ? 15 : 60);
+        progress("the job: local Kafka broker, local Flink, %d frames in, then latency at half load", 2 * frames.size());
+        PipelineBenchmark.Result pipeline = new PipelineBenchmark(values, samples).run(frames, 2, options.quick() ? 15 : 60,
+                options.soakMinutes() >= 0 ? options.soakMinutes() : options.quick() ? 0 : 10);
 
         progress("detector against OpenCV DNN (one thread each)");
         Map<String, Double> detector = components.detectorVsOpenCv(frames);
@@ -91,6 +92,10 @@ public final class Benchmark {
         summary.put("latency_p99_ms", Stopwatch.round(BenchReport.percentile(pipeline.latenciesMs(), 99), 1));
         summary.put("latency_samples", pipeline.latenciesMs().size());
         summary.put("taskmanager_rss_mb", Stopwatch.round(pipeline.residentMb(), 0));
+        if (pipeline.soakMinutes() > 0) {
+            summary.put("soak_minutes", pipeline.soakMinutes());
+            summary.put("taskmanager_rss_after_soak_mb", Stopwatch.round(pipeline.residentAfterSoakMb(), 0));
+        }
         summary.put("frames", frames.size());
         summary.put("cores", cores);
 

@@ -32,7 +32,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 final class PipelineBenchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    record Result(double framesPerSecond, List<Double> latenciesMs, double residentMb) {
+    /** Figures of the job: throughput, latencies, resident memory before and after the soak. */
+    record Result(double framesPerSecond, List<Double> latenciesMs, double residentMb, double residentAfterSoakMb,
+                  double soakMinutes) {
     }
 
     private final Map<String, String> baseConfig;
@@ -43,42 +45,38 @@ final class PipelineBenchmark {
         this.samples = samples;
     }
 
-    Result run(List<byte[]> frames, double latencySeconds) throws Exception {
+    Result run(List<byte[]> frames, int repeats, double latencySeconds, double soakMinutes) throws Exception {
         Path work = Files.createTempDirectory("facestream-bench-");
         try (LocalKafkaBroker broker = LocalKafkaBroker.start();
              FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
-            Map<String, String> values = new HashMap<>(baseConfig);
-            values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
-            values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve("checkpoints").toString());
-            values.put(JobOptions.JOB_NAME.name(), "facestream bench");
-            values.putIfAbsent(JobOptions.CHECKPOINT_INTERVAL_MS.name(), "200");
-            values.putIfAbsent("flink.heartbeat.interval", "500");
-            values.putIfAbsent("flink.rest.port", "0");
-            FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
-            broker.createTopics(Map.of(config.get(JobOptions.KAFKA_FRAMES_TOPIC), 2, config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), 1,
-                    config.get(JobOptions.KAFKA_MATCHES_TOPIC), 2, config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 1));
-            List<SamplePeople.Person> people = samples.people().subList(0, 2);
-            for (SamplePeople.Person person : people) {
-                producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person.id(),
-                        EnrollmentRequest.imagesJson(person.name(), person.images()));
-            }
-            String topic = config.get(JobOptions.KAFKA_FRAMES_TOPIC);
-            for (int i = 0; i < frames.size(); i++) {
-                producer.sendFrame(topic, "bench", i, System.currentTimeMillis(), frames.get(i));
+            // Throughput with checkpoints every 2 s (production runs every 10 s); latency with 100 ms ones,
+            // since read_committed consumers see a match only when its checkpoint completes.
+            FaceStreamConfig throughputConfig = config(broker, work, "throughput", 2000);
+            FaceStreamConfig latencyConfig = config(broker, work, "latency", 100);
+            int total = frames.size() * repeats;
+            String topic = throughputConfig.get(JobOptions.KAFKA_FRAMES_TOPIC);
+            for (int i = 0; i < total; i++) {
+                producer.sendFrame(topic, "bench", i, System.currentTimeMillis(), frames.get(i % frames.size()));
             }
             producer.flush();
-
-            StreamExecutionEnvironment env = FaceStreamJob.environment(config);
-            new FaceStreamJob(config).wire(env);
-            try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
-                long firstSeen = job.await(StreamMetrics.FRAMES_COMPLETED, v -> v > 0, Duration.ofMinutes(5));
+            double fps;
+            double residentMb;
+            double residentAfterSoakMb;
+            try (RunningJob job = start(throughputConfig)) {
+                // Steady state: from the fifth of the frames on, past start-up and JIT warm-up.
+                long from = job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= total / 5, Duration.ofMinutes(5));
                 long start = System.nanoTime();
-                job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= frames.size(), Duration.ofMinutes(30));
-                double fps = (frames.size() - firstSeen) / ((System.nanoTime() - start) / 1e9);
-                double residentMb = residentMegabytes();
-                List<Double> latencies = latency(config, producer, frames, fps / 2, latencySeconds);
-                return new Result(fps, latencies, residentMb);
+                job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= total, Duration.ofMinutes(30));
+                fps = (total - from) / ((System.nanoTime() - start) / 1e9);
+                residentMb = residentMegabytes();
+                residentAfterSoakMb = soak(throughputConfig, producer, frames, job, soakMinutes);
             }
+            List<Double> latencies;
+            try (RunningJob job = start(latencyConfig)) {
+                job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(5));
+                latencies = latency(latencyConfig, producer, frames, fps / 2, latencySeconds);
+            }
+            return new Result(fps, latencies, residentMb, residentAfterSoakMb, soakMinutes);
         } finally {
             try (var paths = Files.walk(work)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -86,16 +84,70 @@ final class PipelineBenchmark {
         }
     }
 
+    private FaceStreamConfig config(LocalKafkaBroker broker, Path work, String name, long checkpointMs) {
+        Map<String, String> values = new HashMap<>(baseConfig);
+        values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
+        values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve(name).toString());
+        values.put(JobOptions.JOB_NAME.name(), "facestream bench " + name);
+        values.put(JobOptions.KAFKA_FRAMES_TOPIC.name(), "frames-" + name);
+        values.put(JobOptions.KAFKA_MATCHES_TOPIC.name(), "matches-" + name);
+        values.put(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.name(), "bench-" + name);
+        values.put(JobOptions.KAFKA_GROUP_ID.name(), "bench-" + name);
+        values.putIfAbsent(JobOptions.CHECKPOINT_INTERVAL_MS.name(), Long.toString(checkpointMs));
+        values.putIfAbsent("flink.heartbeat.interval", "500");
+        values.putIfAbsent("flink.rest.port", "0");
+        FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
+        broker.createTopics(Map.of(config.get(JobOptions.KAFKA_FRAMES_TOPIC), 2, config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), 1,
+                config.get(JobOptions.KAFKA_MATCHES_TOPIC), 2, config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 1));
+        try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
+            for (SamplePeople.Person person : samples.people().subList(0, 2)) {
+                producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person.id(),
+                        EnrollmentRequest.imagesJson(person.name(), person.images()));
+            }
+        }
+        return config;
+    }
+
+    private static RunningJob start(FaceStreamConfig config) throws Exception {
+        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        new FaceStreamJob(config).wire(env);
+        return new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)));
+    }
+
+    /** Full load for {@code minutes}: frames pushed as fast as the job takes them; resident memory at the end. */
+    private static double soak(FaceStreamConfig config, FaceStreamProducer producer, List<byte[]> frames, RunningJob job,
+                               double minutes) {
+        if (minutes <= 0) {
+            return residentMegabytes();
+        }
+        String topic = config.get(JobOptions.KAFKA_FRAMES_TOPIC);
+        long end = System.nanoTime() + (long) (minutes * 60e9);
+        long sent = job.accumulator(StreamMetrics.FRAMES_COMPLETED);
+        long seq = 1_000_000;
+        while (System.nanoTime() < end) {
+            long completed = job.accumulator(StreamMetrics.FRAMES_COMPLETED);
+            while (sent - completed < 64) { // keep a bounded backlog so the job is always busy
+                producer.sendFrame(topic, "soak", seq, System.currentTimeMillis(), frames.get((int) (seq++ % frames.size())));
+                sent++;
+            }
+            producer.flush();
+            RunningJobPause.pause(200);
+        }
+        return residentMegabytes();
+    }
+
     /** Frames sent at {@code rate} per second for a while; each committed match's delay after its capture. */
     private static List<Double> latency(FaceStreamConfig config, FaceStreamProducer producer, List<byte[]> frames, double rate,
                                         double seconds) throws Exception {
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        // The first three seconds warm the fresh job up (JIT, first transactions): not counted.
+        long warmUpFrames = (long) Math.ceil(3 * Math.max(rate, 0.5));
         AtomicBoolean sending = new AtomicBoolean(true);
         String topic = config.get(JobOptions.KAFKA_FRAMES_TOPIC);
         Thread camera = new Thread(() -> {
             long period = (long) (1e9 / Math.max(rate, 0.5));
             long next = System.nanoTime();
-            long end = next + (long) (seconds * 1e9);
+            long end = next + (long) ((seconds + 3) * 1e9);
             for (int i = 0; System.nanoTime() < end; i++) {
                 producer.sendFrame(topic, "latency", i, System.currentTimeMillis(), frames.get(i % frames.size()));
                 producer.flush();
@@ -121,7 +173,7 @@ final class PipelineBenchmark {
                     long now = System.currentTimeMillis();
                     try {
                         JsonNode match = MAPPER.readTree(record.value());
-                        if (match.get("camera").asText().equals("latency")) {
+                        if (match.get("camera").asText().equals("latency") && match.get("frameSeq").asLong() >= warmUpFrames) {
                             latencies.add((double) (now - match.get("captureTs").asLong()));
                         }
                     } catch (IOException e) {

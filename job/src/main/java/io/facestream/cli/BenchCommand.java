@@ -24,6 +24,10 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--output", defaultValue = "bench-results", description = "Directory for bench.json and charts (default: ${DEFAULT-VALUE}).")
     Path output;
 
+    @Option(names = "--soak-minutes", defaultValue = "-1",
+            description = "Minutes at full load to watch resident memory (default: 10, 0 with --quick).")
+    double soakMinutes;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides one configuration key (e.g. inference.device=cuda).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -32,7 +36,7 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new Benchmark(new Benchmark.Options(quick, json, output, overrides), spec.commandLine().getOut(),
+        return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, overrides), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }
