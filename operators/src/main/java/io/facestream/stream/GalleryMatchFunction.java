@@ -140,7 +140,7 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
                 fresh.put(new Gallery.Person(personId, entry.name(), java.util.Arrays.asList(entry.embeddings())));
             }
         });
-        gallery = GallerySnapshot.of(fresh);
+        gallery = GallerySnapshot.of(fresh, config.get(StreamOptions.GALLERY_INDEX_MIN_EMBEDDINGS));
         galleryStale = false;
     }
 }

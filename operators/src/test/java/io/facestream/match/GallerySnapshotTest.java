@@ -48,6 +48,32 @@ class GallerySnapshotTest {
     }
 
     @Test
+    void aboveTheConfiguredSizeAnIndexAnswersLikeTheExactSearch() {
+        Random random = new Random(12);
+        int dimension = 128;
+        float[][] centres = new float[2000][];
+        Gallery gallery = new Gallery();
+        for (int p = 0; p < centres.length; p++) {
+            centres[p] = around(new float[dimension], random, 1f);
+            for (int k = 0; k < 2; k++) {
+                gallery.add("p" + p, "Person " + p, around(centres[p], random, 0.02f));
+            }
+        }
+        GallerySnapshot exact = GallerySnapshot.of(gallery, 4001);
+        GallerySnapshot indexed = GallerySnapshot.of(gallery, 4000);
+        assertThat(exact.indexed()).isFalse();
+        assertThat(indexed.indexed()).isTrue();
+        int same = 0;
+        for (int q = 0; q < 300; q++) {
+            float[] probe = around(centres[random.nextInt(centres.length)], random, 0.02f);
+            Match a = exact.best(probe, 0.5f);
+            Match b = indexed.best(probe, 0.5f);
+            same += java.util.Objects.equals(a.personId(), b.personId()) ? 1 : 0;
+        }
+        assertThat(same).isGreaterThanOrEqualTo(297);
+    }
+
+    @Test
     void emptyGalleriesAndWrongDimensionsAreHandled() {
         assertThat(GallerySnapshot.of(new Gallery()).best(new float[] {1, 0}, 0.3f).known()).isFalse();
         Gallery gallery = new Gallery();
