@@ -179,7 +179,7 @@ final class ComponentBenchmarks {
         long start = System.nanoTime();
         int[] exact = new int[queries];
         for (int q = 0; q < queries; q++) {
-            exact[q] = exactBest(matrix, size, dimension, probes.get(q));
+            exact[q] = GallerySnapshot.exactBest(matrix, size, dimension, probes.get(q));
         }
         double exactMs = (System.nanoTime() - start) / 1e6 / queries;
         int lists = Math.max(1, (int) Math.round(Math.sqrt(size)));
@@ -221,16 +221,4 @@ final class ComponentBenchmarks {
         }
     }
 
-    private static int exactBest(float[] matrix, int count, int dimension, float[] probe) {
-        int best = -1;
-        float bestScore = Float.NEGATIVE_INFINITY;
-        for (int r = 0; r < count; r++) {
-            float score = GallerySnapshot.dot(matrix, r * dimension, probe, dimension);
-            if (score > bestScore) {
-                bestScore = score;
-                best = r;
-            }
-        }
-        return best;
-    }
 }

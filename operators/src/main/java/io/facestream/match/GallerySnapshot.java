@@ -109,6 +109,20 @@ public final class GallerySnapshot {
         return new Match(person.id(), person.name(), bestScore, true);
     }
 
+    /** The row of a row-major unit-vector {@code matrix} closest to {@code probe}: exact top-1, the index's yardstick. */
+    public static int exactBest(float[] matrix, int count, int dimension, float[] probe) {
+        int best = -1;
+        float bestScore = Float.NEGATIVE_INFINITY;
+        for (int row = 0; row < count; row++) {
+            float score = dot(matrix, row * dimension, probe, dimension);
+            if (score > bestScore) {
+                bestScore = score;
+                best = row;
+            }
+        }
+        return best;
+    }
+
     /** Dot product of {@code probe} with the row of {@code matrix} starting at {@code offset}. */
     public static float dot(float[] matrix, int offset, float[] probe, int length) {
         float s0 = 0;

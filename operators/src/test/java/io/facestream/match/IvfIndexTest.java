@@ -28,18 +28,6 @@ class IvfIndexTest {
         return matrix;
     }
 
-    static int exactBest(float[] matrix, int count, int dimension, float[] probe) {
-        int best = -1;
-        float bestScore = Float.NEGATIVE_INFINITY;
-        for (int r = 0; r < count; r++) {
-            float score = GallerySnapshot.dot(matrix, r * dimension, probe, dimension);
-            if (score > bestScore) {
-                bestScore = score;
-                best = r;
-            }
-        }
-        return best;
-    }
 
     @Test
     void recallAtOneAgainstExactSearchIsAtLeast99Percent() {
@@ -57,7 +45,7 @@ class IvfIndexTest {
                 probe[i] = matrix[row * dimension + i] + (float) random.nextGaussian() * 0.02f;
             }
             Vectors.l2Normalize(probe);
-            if (index.search(probe, 8).row() == exactBest(matrix, count, dimension, probe)) {
+            if (index.search(probe, 8).row() == GallerySnapshot.exactBest(matrix, count, dimension, probe)) {
                 hits++;
             }
         }
@@ -76,7 +64,7 @@ class IvfIndexTest {
                 probe[i] = (float) random.nextGaussian();
             }
             Vectors.l2Normalize(probe);
-            assertThat(index.search(probe, 16).row()).isEqualTo(exactBest(matrix, 1000, dimension, probe));
+            assertThat(index.search(probe, 16).row()).isEqualTo(GallerySnapshot.exactBest(matrix, 1000, dimension, probe));
         }
     }
 
