@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
 
 /**
  * Collects items submitted from many threads (face crops of frames in flight) into batches of
@@ -21,20 +20,17 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final Function<List<I>, List<O>> batchFunction;
     private final int maxBatch;
     private final long flushTimeoutNanos;
-    private final IntConsumer batchSizes;
     private final BlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private volatile boolean closed;
 
-    public MicroBatcher(String name, Function<List<I>, List<O>> batchFunction, int maxBatch, long flushTimeoutMicros,
-                        IntConsumer batchSizes) {
+    public MicroBatcher(String name, Function<List<I>, List<O>> batchFunction, int maxBatch, long flushTimeoutMicros) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
         this.batchFunction = batchFunction;
         this.maxBatch = maxBatch;
         this.flushTimeoutNanos = TimeUnit.MICROSECONDS.toNanos(flushTimeoutMicros);
-        this.batchSizes = batchSizes;
         this.worker = new Thread(this::run, name);
         this.worker.setDaemon(true);
         this.worker.start();
@@ -48,6 +44,20 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         }
         queue.add(new Pending<>(item, result));
         return result;
+    }
+
+    /**
+     * Submits every item and waits for all their results, in order: the caller's items may share
+     * batches with other callers'. A failed batch fails the call with its cause.
+     */
+    public List<O> submitAll(List<I> items) {
+        List<CompletableFuture<O>> futures = new ArrayList<>(items.size());
+        items.forEach(item -> futures.add(submit(item)));
+        List<O> results = new ArrayList<>(items.size());
+        for (CompletableFuture<O> future : futures) {
+            results.add(future.join());
+        }
+        return results;
     }
 
     private void run() {
@@ -87,7 +97,6 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             if (outputs.size() != items.size()) {
                 throw new IllegalStateException("batch function returned " + outputs.size() + " results for " + items.size());
             }
-            batchSizes.accept(items.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(outputs.get(i));
             }

@@ -11,13 +11,27 @@ public final class ConfigKey<T> {
     private final String name;
     private final String description;
     private final String defaultValue;
+    private final String defaultText;
     private final Function<String, T> parser;
 
-    private ConfigKey(String name, String description, String defaultValue, Function<String, T> parser) {
+    private ConfigKey(String name, String description, String defaultValue, String defaultText, Function<String, T> parser) {
         this.name = Objects.requireNonNull(name);
         this.description = Objects.requireNonNull(description);
         this.defaultValue = defaultValue;
+        this.defaultText = defaultText;
         this.parser = Objects.requireNonNull(parser);
+    }
+
+    private ConfigKey(String name, String description, String defaultValue, Function<String, T> parser) {
+        this(name, description, defaultValue, null, parser);
+    }
+
+    /**
+     * The same key, with its default described in words for the documentation (where it comes
+     * from the model manifest or depends on where the job runs); parsing is unchanged.
+     */
+    public ConfigKey<T> documentedDefault(String text) {
+        return new ConfigKey<>(name, description, defaultValue, text, parser);
     }
 
     public static ConfigKey<String> string(String name, String defaultValue, String description) {
@@ -92,6 +106,14 @@ public final class ConfigKey<T> {
     /** The default as text, or null when the default comes from elsewhere (the model manifest). */
     public String defaultValue() {
         return defaultValue;
+    }
+
+    /** The default as the documentation gives it (Markdown). */
+    public String documentedDefault() {
+        if (defaultText != null) {
+            return defaultText;
+        }
+        return defaultValue == null ? "none" : "`" + defaultValue + "`";
     }
 
     T parse(String value) {

@@ -78,10 +78,6 @@ public final class FaceStreamConfig implements Serializable {
         return expanded.toString();
     }
 
-    public static FaceStreamConfig defaults() {
-        return new FaceStreamConfig(Map.of());
-    }
-
     public <T> T get(ConfigKey<T> key) {
         String value = values.get(key.name());
         if (value == null) {

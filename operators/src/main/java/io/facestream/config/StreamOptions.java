@@ -2,7 +2,7 @@ package io.facestream.config;
 
 import java.util.List;
 
-/** Keys of the streaming operators: async inference, batching, matching, gallery. */
+/** Keys of the streaming functions: async analysis, recognizer batching, matching, the gallery. */
 public final class StreamOptions {
     private StreamOptions() {
     }
@@ -11,26 +11,29 @@ public final class StreamOptions {
             "Frames in flight per async operator instance; back-pressure beyond it.");
 
     public static final ConfigKey<Long> ASYNC_TIMEOUT_MS = ConfigKey.longValue("async.timeout-ms", 30_000L, 1,
-            "A frame not analysed within this time goes to the dead-letter topic (the job keeps running).");
+            "A frame not analysed within this time goes to the dead-letter topic; the job keeps running.");
 
     public static final ConfigKey<Integer> ASYNC_THREADS = ConfigKey.integer("async.threads", 0, 0, 1024,
-            "Analysis threads per async operator instance; 0 = one per available core.");
+            "Analysis threads per async operator instance; 0 = one per core. Set `inference.intra-op-threads: 1` "
+                    + "when this is above 1.");
 
     public static final ConfigKey<Integer> BATCHING_MAX_SIZE = ConfigKey.integer("batching.max-size", 8, 1, 1024,
-            "Most face crops per recognizer call, across frames in flight (1 when the model's batch is fixed at 1).");
+            "Most face crops per recognizer call across frames in flight (1 when the model's batch is fixed at 1, as the "
+                    + "default model's is unless `inference.dynamic-batch` is on).");
 
     public static final ConfigKey<Long> BATCHING_FLUSH_TIMEOUT_US = ConfigKey.longValue("batching.flush-timeout-us", 2_000L, 0,
-            "How long (microseconds) a batch waits for more crops after its first one.");
+            "How long a batch waits for more crops after its first one (microseconds).");
 
     public static final ConfigKey<Boolean> MATCHES_EMIT_UNKNOWN = ConfigKey.bool("matches.emit-unknown", false,
-            "Also emit faces that match nobody (personId null). Off by default: privacy.");
+            "Also write faces that match nobody (`personId` null). Off by default: privacy.");
 
     public static final ConfigKey<String> GALLERY_DIR = ConfigKey.string("gallery.dir", null,
-            "Directory GALLERY/<personId>/*.jpg enrolled at start-up (enrollments and tombstones from Kafka override it).");
+            "`GALLERY/<personId>/*.jpg` enrolled when the job starts without state, through the same enrollment rule as the "
+                    + "enrollments topic (every photo exactly one face); the topic's enrollments and tombstones override it.");
 
     public static final ConfigKey<Integer> GALLERY_INDEX_MIN_EMBEDDINGS = ConfigKey.integer("gallery.index-min-embeddings",
-            50_000, 1, Integer.MAX_VALUE, "From this many enrolled embeddings on, matching uses an IVF index "
-                    + "(approximate, recall@1 about 0.99) instead of scanning them all.");
+            50_000, 1, Integer.MAX_VALUE, "From this many enrolled embeddings on, matching searches an IVF index "
+                    + "(approximate, recall@1 about 0.99 on clustered galleries) instead of every embedding.");
 
     public static List<ConfigKey<?>> all() {
         return List.of(ASYNC_CAPACITY, ASYNC_TIMEOUT_MS, ASYNC_THREADS, BATCHING_MAX_SIZE, BATCHING_FLUSH_TIMEOUT_US,

@@ -1,9 +1,9 @@
 package io.facestream.detect;
 
-import io.facestream.inference.ImagePreprocessor;
 import io.facestream.inference.InferenceOutputs;
 import io.facestream.inference.InferenceSession;
 import io.facestream.model.DetectorModel;
+import io.facestream.model.ImagePreprocessor;
 import io.facestream.model.InputSpec;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;

@@ -1,12 +1,13 @@
 package io.facestream.embed;
 
-import io.facestream.inference.ImagePreprocessor;
 import io.facestream.inference.InferenceOutputs;
 import io.facestream.inference.InferenceSession;
+import io.facestream.model.ImagePreprocessor;
 import io.facestream.model.InputSpec;
 import io.facestream.model.RecognizerModel;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.opencv.core.Mat;
 
 /** Aligned crop to an L2-normalised embedding, with the manifest's preprocessing. */
@@ -14,10 +15,13 @@ public final class FaceEmbedder implements AutoCloseable {
     private final RecognizerModel model;
     private final InferenceSession session;
     private final int maxBatch;
+    private final IntConsumer batchSizes;
 
-    public FaceEmbedder(RecognizerModel model, InferenceSession session) {
+    /** {@code batchSizes} hears the number of crops of every recognizer call. */
+    public FaceEmbedder(RecognizerModel model, InferenceSession session, IntConsumer batchSizes) {
         this.model = model;
         this.session = session;
+        this.batchSizes = batchSizes;
         long fileBatch = session.inputShape(model.input().name())[0];
         // A model file with a fixed batch of 1 runs one crop per call; a dynamic batch takes many.
         this.maxBatch = fileBatch < 0 ? Integer.MAX_VALUE : (int) fileBatch;
@@ -40,6 +44,7 @@ public final class FaceEmbedder implements AutoCloseable {
             }
             InferenceOutputs outputs = session.run(input.name(), tensor,
                     new long[] {count, input.channels(), input.height(), input.width()}, List.of(model.outputName()));
+            batchSizes.accept(count);
             float[] flat = outputs.get(model.outputName());
             if (flat.length != count * model.dimension()) {
                 throw new IllegalStateException("recognizer '" + model.id() + "' returned " + flat.length
@@ -56,14 +61,6 @@ public final class FaceEmbedder implements AutoCloseable {
     /** The largest batch the model file accepts: 1 when its batch dimension is fixed at 1. */
     public int maxBatch() {
         return maxBatch;
-    }
-
-    public RecognizerModel model() {
-        return model;
-    }
-
-    public InferenceSession session() {
-        return session;
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.facestream.match;
 
+import io.facestream.embed.Vectors;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
- * An immutable, search-friendly copy of a gallery: every embedding in one contiguous row-major
+ * An immutable, search-friendly copy of the enrolled people: every embedding in one contiguous row-major
  * float matrix, so an exact top-1 search streams through memory once with a kernel the JIT
  * keeps in registers (eight independent accumulators instead of one dependent chain).
  */
@@ -12,11 +14,11 @@ public final class GallerySnapshot {
     private final int dimension;
     private final float[] matrix;
     private final int[] personOfRow;
-    private final List<Gallery.Person> people;
+    private final List<Person> people;
     private final IvfIndex index;
     private final int indexProbes;
 
-    private GallerySnapshot(int dimension, float[] matrix, int[] personOfRow, List<Gallery.Person> people, IvfIndex index) {
+    private GallerySnapshot(int dimension, float[] matrix, int[] personOfRow, List<Person> people, IvfIndex index) {
         this.dimension = dimension;
         this.matrix = matrix;
         this.personOfRow = personOfRow;
@@ -27,19 +29,24 @@ public final class GallerySnapshot {
     }
 
     /** Exact search over every embedding. */
-    public static GallerySnapshot of(Gallery gallery) {
-        return of(gallery, Integer.MAX_VALUE);
+    public static GallerySnapshot of(Collection<Person> people) {
+        return of(people, Integer.MAX_VALUE);
     }
 
     /**
      * From {@code indexMinEmbeddings} embeddings on, searches go through an IVF index (approximate,
      * recall@1 about 0.99) instead of scanning every embedding.
      */
-    public static GallerySnapshot of(Gallery gallery, int indexMinEmbeddings) {
-        List<Gallery.Person> people = new ArrayList<>(gallery.people());
+    public static GallerySnapshot of(Collection<Person> enrolled, int indexMinEmbeddings) {
+        List<Person> people = new ArrayList<>(enrolled.size());
+        for (Person person : enrolled) {
+            if (!person.deleted()) {
+                people.add(person);
+            }
+        }
         int rows = 0;
         int dimension = -1;
-        for (Gallery.Person person : people) {
+        for (Person person : people) {
             for (float[] embedding : person.embeddings()) {
                 if (dimension < 0) {
                     dimension = embedding.length;
@@ -95,7 +102,7 @@ public final class GallerySnapshot {
             bestScore = hit.score();
         } else {
             for (int row = 0; row < personOfRow.length; row++) {
-                float score = dot(matrix, row * dimension, probe, dimension);
+                float score = Vectors.dot(matrix, row * dimension, probe, 0, dimension);
                 if (score > bestScore) {
                     bestScore = score;
                     bestRow = row;
@@ -105,7 +112,7 @@ public final class GallerySnapshot {
         if (bestScore < threshold) {
             return Match.unknown(bestScore);
         }
-        Gallery.Person person = people.get(personOfRow[bestRow]);
+        Person person = people.get(personOfRow[bestRow]);
         return new Match(person.id(), person.name(), bestScore, true);
     }
 
@@ -114,41 +121,12 @@ public final class GallerySnapshot {
         int best = -1;
         float bestScore = Float.NEGATIVE_INFINITY;
         for (int row = 0; row < count; row++) {
-            float score = dot(matrix, row * dimension, probe, dimension);
+            float score = Vectors.dot(matrix, row * dimension, probe, 0, dimension);
             if (score > bestScore) {
                 bestScore = score;
                 best = row;
             }
         }
         return best;
-    }
-
-    /** Dot product of {@code probe} with the row of {@code matrix} starting at {@code offset}. */
-    public static float dot(float[] matrix, int offset, float[] probe, int length) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        float s4 = 0;
-        float s5 = 0;
-        float s6 = 0;
-        float s7 = 0;
-        int i = 0;
-        for (; i + 7 < length; i += 8) {
-            int m = offset + i;
-            s0 += matrix[m] * probe[i];
-            s1 += matrix[m + 1] * probe[i + 1];
-            s2 += matrix[m + 2] * probe[i + 2];
-            s3 += matrix[m + 3] * probe[i + 3];
-            s4 += matrix[m + 4] * probe[i + 4];
-            s5 += matrix[m + 5] * probe[i + 5];
-            s6 += matrix[m + 6] * probe[i + 6];
-            s7 += matrix[m + 7] * probe[i + 7];
-        }
-        float sum = (s0 + s1) + (s2 + s3) + ((s4 + s5) + (s6 + s7));
-        for (; i < length; i++) {
-            sum += matrix[offset + i] * probe[i];
-        }
-        return sum;
     }
 }

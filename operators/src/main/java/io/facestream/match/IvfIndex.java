@@ -1,5 +1,6 @@
 package io.facestream.match;
 
+import io.facestream.embed.Vectors;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
@@ -101,7 +102,7 @@ public final class IvfIndex {
         float[] bestScores = new float[wanted];
         Arrays.fill(bestScores, Float.NEGATIVE_INFINITY);
         for (int c = 0; c < lists; c++) { // keep the closest cells, insertion into a small sorted array
-            float score = GallerySnapshot.dot(centroids, c * dimension, probe, dimension);
+            float score = Vectors.dot(centroids, c * dimension, probe, 0, dimension);
             if (score > bestScores[wanted - 1]) {
                 int at = wanted - 1;
                 while (at > 0 && bestScores[at - 1] < score) {
@@ -117,7 +118,7 @@ public final class IvfIndex {
         float bestScore = Float.NEGATIVE_INFINITY;
         for (int cell : best) {
             for (int slot = listStart[cell]; slot < listStart[cell + 1]; slot++) {
-                float score = GallerySnapshot.dot(rows, slot * dimension, probe, dimension);
+                float score = Vectors.dot(rows, slot * dimension, probe, 0, dimension);
                 if (score > bestScore) {
                     bestScore = score;
                     bestRow = originalRow[slot];
@@ -140,32 +141,13 @@ public final class IvfIndex {
         int best = 0;
         float bestScore = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < lists; c++) {
-            float score = dotAt(centroids, c * dimension, matrix, offset, dimension);
+            float score = Vectors.dot(centroids, c * dimension, matrix, offset, dimension);
             if (score > bestScore) {
                 bestScore = score;
                 best = c;
             }
         }
         return best;
-    }
-
-    private static float dotAt(float[] a, int aOffset, float[] b, int bOffset, int length) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int i = 0;
-        for (; i + 3 < length; i += 4) {
-            s0 += a[aOffset + i] * b[bOffset + i];
-            s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
-            s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
-            s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
-        }
-        float sum = (s0 + s1) + (s2 + s3);
-        for (; i < length; i++) {
-            sum += a[aOffset + i] * b[bOffset + i];
-        }
-        return sum;
     }
 
     private static void normalize(float[] v, int offset, int length) {

@@ -11,14 +11,26 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A model's weights on disk and the sha256 they must have. */
-public record ModelFile(String modelId, Path path, String sha256) implements Serializable {
+/**
+ * A model's weights on disk and the sha256 they must have. The location is kept as text: it
+ * travels inside the job's functions, and {@link Path} is not serializable.
+ */
+public record ModelFile(String modelId, String location, String sha256) implements Serializable {
+
+    public static ModelFile of(String modelId, Path path, String sha256) {
+        return new ModelFile(modelId, path.toString(), sha256);
+    }
+
+    public Path path() {
+        return Path.of(location);
+    }
 
     /** Verified (path, size, mtime, expected sum), so a 250 MB model is hashed once per JVM, not per session. */
     private static final Map<String, Boolean> VERIFIED = new ConcurrentHashMap<>();
 
     /** Fails unless the file exists and hashes to the manifest's sha256; the message names the file. */
     public Path verified() {
+        Path path = path();
         if (!Files.isRegularFile(path)) {
             throw new ModelException("model '" + modelId + "': file " + path + " is missing; expected the weights with "
                     + "sha256 " + sha256 + " (run: node models/fetch.mjs, or mvn -B verify, or copy the file there)");

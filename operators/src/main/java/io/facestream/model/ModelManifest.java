@@ -176,7 +176,7 @@ public final class ModelManifest implements Serializable {
             if (!sha256.matches("[0-9a-fA-F]{64}")) {
                 throw error("sha256 must be 64 hex digits");
             }
-            return new ModelFile(id, path.isAbsolute() ? path : baseDir.resolve(path), sha256);
+            return ModelFile.of(id, path.isAbsolute() ? path : baseDir.resolve(path), sha256);
         }
 
         InputSpec input() {

@@ -1,20 +1,29 @@
 package io.facestream.pipeline;
 
 import io.facestream.align.FaceAligner;
+import io.facestream.batching.MicroBatcher;
 import io.facestream.decode.ImageDecoder;
 import io.facestream.decode.OpenCvLoader;
 import io.facestream.detect.DetectedFace;
 import io.facestream.detect.FaceDetector;
 import io.facestream.embed.FaceEmbedder;
+import io.facestream.inference.InferenceDevice;
 import io.facestream.inference.InferenceSession;
 import io.facestream.inference.SessionRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
 /**
- * Decode, detect, align and embed, over shared inference sessions. Thread-safe: the
- * sessions are, and every call works on its own buffers.
+ * The one orchestration of the analysis: decode, detect, align, embed. The command line, the
+ * job's async operator, enrollment and the benchmark's bare loop all run this code. How crops
+ * become embeddings is chosen when it opens: one recognizer call per image, or, when the
+ * settings ask for batching and the model's batch is dynamic, through a micro-batcher that lets
+ * the crops of every image in flight share recognizer calls. Thread-safe: the sessions are, and
+ * every call works on its own buffers.
  */
 public final class FacePipeline implements AutoCloseable {
     private final PipelineSettings settings;
@@ -22,17 +31,30 @@ public final class FacePipeline implements AutoCloseable {
     private final FaceDetector detector;
     private final FaceAligner aligner;
     private final FaceEmbedder embedder;
+    private final MicroBatcher<Mat, float[]> batcher;
+    private final Function<List<Mat>, List<float[]>> embedStep;
+    private final StageListener listener;
 
-    private FacePipeline(PipelineSettings settings, FaceDetector detector, FaceEmbedder embedder) {
+    private FacePipeline(PipelineSettings settings, FaceDetector detector, FaceEmbedder embedder, StageListener listener) {
         this.settings = settings;
         this.decoder = new ImageDecoder(settings.decodeLimits());
         this.detector = detector;
         this.aligner = new FaceAligner(settings.recognizer());
         this.embedder = embedder;
+        this.listener = listener;
+        int maxBatch = Math.min(settings.batching().maxSize(), embedder.maxBatch());
+        this.batcher = maxBatch > 1 ? new MicroBatcher<>("recognizer-batcher", embedder::embedAll, maxBatch,
+                settings.batching().flushTimeoutMicros()) : null;
+        this.embedStep = batcher != null ? batcher::submitAll : embedder::embedAll;
+    }
+
+    /** Opens with no listener. */
+    public static FacePipeline open(PipelineSettings settings) {
+        return open(settings, StageListener.NONE);
     }
 
     /** Loads (or shares) both models' sessions; fails fast on a missing, corrupt or mismatched model. */
-    public static FacePipeline open(PipelineSettings settings) {
+    public static FacePipeline open(PipelineSettings settings, StageListener listener) {
         OpenCvLoader.ensureLoaded();
         // Frames are detected one at a time, so only the recognizer's batch is made dynamic.
         InferenceSession detectorSession = SessionRegistry.acquire(settings.detector().file(),
@@ -42,23 +64,23 @@ public final class FacePipeline implements AutoCloseable {
                     settings.recognizer().input(), settings.inference());
             return new FacePipeline(settings,
                     new FaceDetector(settings.detector(), detectorSession, settings.detection()),
-                    new FaceEmbedder(settings.recognizer(), recognizerSession));
+                    new FaceEmbedder(settings.recognizer(), recognizerSession, listener::recognizerBatch), listener);
         } catch (RuntimeException e) {
             detectorSession.close();
             throw e;
         }
     }
 
-    /** Decodes and analyses one encoded image; refusals surface as {@link io.facestream.decode.ImageRefusedException}. */
+    /**
+     * Decodes and analyses one encoded image, with embeddings when {@code embed}; refusals
+     * surface as {@link io.facestream.decode.ImageRefusedException}.
+     */
     public ImageAnalysis analyze(byte[] encoded, boolean embed) {
         long start = System.nanoTime();
         Mat image = decoder.decode(encoded);
-        long decoded = System.nanoTime();
+        listener.decoded(System.nanoTime() - start);
         try {
-            ImageAnalysis analysis = analyze(image, embed);
-            StageTimings timings = analysis.timings();
-            return new ImageAnalysis(analysis.width(), analysis.height(), analysis.faces(),
-                    new StageTimings(decoded - start, timings.detectNanos(), timings.alignNanos(), timings.embedNanos()));
+            return analyze(image, embed);
         } finally {
             image.release();
         }
@@ -69,73 +91,75 @@ public final class FacePipeline implements AutoCloseable {
         long start = System.nanoTime();
         List<DetectedFace> detections = detector.detect(bgr);
         long detected = System.nanoTime();
+        listener.detected(detections.size(), detected - start);
         List<Face> faces = new ArrayList<>(detections.size());
-        long alignNanos = 0;
-        long embedNanos = 0;
-        if (embed && !detections.isEmpty()) {
-            List<Mat> crops = new ArrayList<>(detections.size());
-            try {
-                for (DetectedFace detection : detections) {
-                    crops.add(aligner.align(bgr, detection));
-                }
-                long aligned = System.nanoTime();
-                alignNanos = aligned - detected;
-                List<float[]> embeddings = embedder.embedAll(crops);
-                embedNanos = System.nanoTime() - aligned;
-                for (int i = 0; i < detections.size(); i++) {
-                    faces.add(new Face(detections.get(i), embeddings.get(i)));
-                }
-            } finally {
-                crops.forEach(Mat::release);
-            }
-        } else {
+        if (!embed || detections.isEmpty()) {
             detections.forEach(detection -> faces.add(new Face(detection, null)));
+            return new ImageAnalysis(bgr.cols(), bgr.rows(), faces);
         }
-        return new ImageAnalysis(bgr.cols(), bgr.rows(), faces, new StageTimings(0, detected - start, alignNanos, embedNanos));
+        List<Mat> crops = new ArrayList<>(detections.size());
+        try {
+            for (DetectedFace detection : detections) {
+                crops.add(aligner.align(bgr, detection));
+            }
+            long aligned = System.nanoTime();
+            listener.aligned(crops.size(), aligned - detected);
+            List<float[]> embeddings = embedStep.apply(crops);
+            listener.embedded(crops.size(), System.nanoTime() - aligned);
+            for (int i = 0; i < detections.size(); i++) {
+                faces.add(new Face(detections.get(i), embeddings.get(i)));
+            }
+            return new ImageAnalysis(bgr.cols(), bgr.rows(), faces);
+        } finally {
+            crops.forEach(Mat::release);
+        }
+    }
+
+    /**
+     * Embeddings of aligned crops through this pipeline's embedding step (batched as it is
+     * configured): the recognizer alone, for its benchmark.
+     */
+    public List<float[]> embedCrops(List<Mat> alignedCrops) {
+        return embedStep.apply(alignedCrops);
     }
 
     /**
      * Runs each model once on a blank input, so the first real frame does not pay for lazy
      * initialisation (memory arenas, CUDA kernels, JIT). Returns the time it took.
      */
-    public java.time.Duration warmUp() {
+    public Duration warmUp() {
         long start = System.nanoTime();
-        Mat blank = Mat.zeros(settings.detector().input().height(), settings.detector().input().width(),
-                org.opencv.core.CvType.CV_8UC3);
-        Mat crop = Mat.zeros(settings.recognizer().cropHeight(), settings.recognizer().cropWidth(),
-                org.opencv.core.CvType.CV_8UC3);
+        Mat blank = Mat.zeros(settings.detector().input().height(), settings.detector().input().width(), CvType.CV_8UC3);
+        Mat crop = Mat.zeros(settings.recognizer().cropHeight(), settings.recognizer().cropWidth(), CvType.CV_8UC3);
         try {
             detector.detect(blank);
-            embedder.embed(crop);
+            embedder.embedAll(List.of(crop));
         } finally {
             blank.release();
             crop.release();
         }
-        return java.time.Duration.ofNanos(System.nanoTime() - start);
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     public PipelineSettings settings() {
         return settings;
     }
 
-    public ImageDecoder decoder() {
-        return decoder;
+    /** The device inference really runs on (after the {@code auto} fallback). */
+    public InferenceDevice device() {
+        return detector.session().device();
     }
 
-    public FaceDetector detector() {
-        return detector;
-    }
-
-    public FaceAligner aligner() {
-        return aligner;
-    }
-
-    public FaceEmbedder embedder() {
-        return embedder;
+    /** The most crops one recognizer call takes here: 1 unless batching is configured and the model allows it. */
+    public int recognizerBatch() {
+        return batcher != null ? Math.min(settings.batching().maxSize(), embedder.maxBatch()) : 1;
     }
 
     @Override
     public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
         detector.close();
         embedder.close();
     }

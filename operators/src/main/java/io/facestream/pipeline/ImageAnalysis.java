@@ -3,7 +3,7 @@ package io.facestream.pipeline;
 import java.util.List;
 
 /** What the pipeline found in one image. */
-public record ImageAnalysis(int width, int height, List<Face> faces, StageTimings timings) {
+public record ImageAnalysis(int width, int height, List<Face> faces) {
 
     /** The face with the largest box, or null when there is none. */
     public Face largestFace() {

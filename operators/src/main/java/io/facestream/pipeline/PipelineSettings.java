@@ -1,5 +1,7 @@
 package io.facestream.pipeline;
 
+import io.facestream.config.ConfigException;
+import io.facestream.config.ConfigKey;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.PipelineOptions;
 import io.facestream.decode.DecodeLimits;
@@ -7,22 +9,46 @@ import io.facestream.detect.DetectorSettings;
 import io.facestream.inference.InferenceDevice;
 import io.facestream.inference.InferenceSettings;
 import io.facestream.model.DetectorModel;
+import io.facestream.model.ModelException;
 import io.facestream.model.ModelManifest;
 import io.facestream.model.RecognizerModel;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
-/** The configuration resolved against the model manifest: which models, thresholds, limits, device. */
+/**
+ * The configuration resolved against the model manifest, once: which models (their files
+ * verified), thresholds, limits, device, and how recognizer calls are batched. Serializable, so
+ * the job resolves it when the graph is built and hands it to its functions.
+ */
 public record PipelineSettings(DetectorModel detector, RecognizerModel recognizer, DetectorSettings detection,
-                               float matchThreshold, DecodeLimits decodeLimits, InferenceSettings inference)
-        implements Serializable {
+                               float matchThreshold, DecodeLimits decodeLimits, InferenceSettings inference,
+                               Batching batching) implements Serializable {
 
+    /**
+     * Micro-batching of recognizer calls across the frames in flight: at most {@code maxSize}
+     * crops per call, waiting at most {@code flushTimeoutMicros} after the first. A size of 1 is off.
+     */
+    public record Batching(int maxSize, long flushTimeoutMicros) implements Serializable {
+        public static final Batching OFF = new Batching(1, 0);
+    }
+
+    /**
+     * Reads the manifest and checks that the configured models exist in it and that their files
+     * are there with the right sha256; every failure names the configuration key concerned.
+     */
     public static PipelineSettings from(FaceStreamConfig config) {
         Path modelsDir = Path.of(config.get(PipelineOptions.MODELS_DIR));
         String manifestFile = config.get(PipelineOptions.MODELS_MANIFEST);
-        ModelManifest manifest = ModelManifest.load(manifestFile != null ? Path.of(manifestFile) : modelsDir.resolve("models.json"));
-        DetectorModel detector = manifest.detector(config.get(PipelineOptions.DETECTOR_MODEL));
-        RecognizerModel recognizer = manifest.recognizer(config.get(PipelineOptions.RECOGNIZER_MODEL));
+        ConfigKey<String> manifestKey = manifestFile != null ? PipelineOptions.MODELS_MANIFEST : PipelineOptions.MODELS_DIR;
+        ModelManifest manifest = naming(manifestKey,
+                () -> ModelManifest.load(manifestFile != null ? Path.of(manifestFile) : modelsDir.resolve("models.json")));
+        DetectorModel detector = naming(PipelineOptions.DETECTOR_MODEL,
+                () -> manifest.detector(config.get(PipelineOptions.DETECTOR_MODEL)));
+        RecognizerModel recognizer = naming(PipelineOptions.RECOGNIZER_MODEL,
+                () -> manifest.recognizer(config.get(PipelineOptions.RECOGNIZER_MODEL)));
+        naming(PipelineOptions.DETECTOR_MODEL, () -> detector.file().verified());
+        naming(PipelineOptions.RECOGNIZER_MODEL, () -> recognizer.file().verified());
         Double score = config.get(PipelineOptions.DETECTOR_SCORE_THRESHOLD);
         Double nms = config.get(PipelineOptions.DETECTOR_NMS_IOU);
         Double threshold = config.get(PipelineOptions.RECOGNIZER_THRESHOLD);
@@ -38,10 +64,22 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
         return new PipelineSettings(detector, recognizer, detection,
                 (float) (threshold != null ? threshold : recognizer.defaultMatchThreshold()),
                 new DecodeLimits(config.get(PipelineOptions.DECODE_MAX_PIXELS), config.get(PipelineOptions.DECODE_MAX_BYTES)),
-                inference);
+                inference, Batching.OFF);
+    }
+
+    private static <T> T naming(ConfigKey<?> key, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (ModelException e) {
+            throw new ConfigException("configuration key '" + key.name() + "': " + e.getMessage());
+        }
     }
 
     public PipelineSettings withInference(InferenceSettings newInference) {
-        return new PipelineSettings(detector, recognizer, detection, matchThreshold, decodeLimits, newInference);
+        return new PipelineSettings(detector, recognizer, detection, matchThreshold, decodeLimits, newInference, batching);
+    }
+
+    public PipelineSettings withBatching(Batching newBatching) {
+        return new PipelineSettings(detector, recognizer, detection, matchThreshold, decodeLimits, inference, newBatching);
     }
 }

@@ -1,12 +1,56 @@
 package io.facestream.pipeline;
 
-/** Wall-clock nanoseconds spent in each stage for one image. */
-public record StageTimings(long decodeNanos, long detectNanos, long alignNanos, long embedNanos) {
+/**
+ * Wall-clock nanoseconds of each stage of the last image analysed, for the command line's
+ * {@code --timings}. One image at a time: not for a pipeline shared by threads.
+ */
+public final class StageTimings implements StageListener {
+    private long decodeNanos;
+    private long detectNanos;
+    private long alignNanos;
+    private long embedNanos;
 
-    public static final StageTimings ZERO = new StageTimings(0, 0, 0, 0);
+    /** Clears the figures before the next image (a stage that does not run reports 0). */
+    public void reset() {
+        decodeNanos = 0;
+        detectNanos = 0;
+        alignNanos = 0;
+        embedNanos = 0;
+    }
 
-    public StageTimings plus(StageTimings other) {
-        return new StageTimings(decodeNanos + other.decodeNanos, detectNanos + other.detectNanos,
-                alignNanos + other.alignNanos, embedNanos + other.embedNanos);
+    @Override
+    public void decoded(long nanos) {
+        decodeNanos = nanos;
+    }
+
+    @Override
+    public void detected(int faces, long nanos) {
+        detectNanos = nanos;
+    }
+
+    @Override
+    public void aligned(int faces, long nanos) {
+        alignNanos = nanos;
+    }
+
+    @Override
+    public void embedded(int faces, long nanos) {
+        embedNanos = nanos;
+    }
+
+    public long decodeNanos() {
+        return decodeNanos;
+    }
+
+    public long detectNanos() {
+        return detectNanos;
+    }
+
+    public long alignNanos() {
+        return alignNanos;
+    }
+
+    public long embedNanos() {
+        return embedNanos;
     }
 }

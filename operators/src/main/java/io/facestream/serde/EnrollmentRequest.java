@@ -9,10 +9,11 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A parsed enrollment value: {"name": ..., "images": [base64, ...]} or
- * {"name": ..., "embedding": [...], "model": RECOGNIZER_ID}. Parsing failures carry a reason.
+ * One enrollment as the enrollments topic carries it: key = person id, value = JSON
+ * {"name": ..., "images": [base64, ...]} or {"name": ..., "embedding": [...], "model": RECOGNIZER_ID}.
+ * Exactly one of {@code images} (non-empty) and {@code embedding} is set. Parsing failures carry a reason.
  */
-public record EnrollmentRequest(String name, List<byte[]> images, float[] embedding, String model) {
+public record EnrollmentRequest(String personId, String name, List<byte[]> images, float[] embedding, String model) {
     // NaN and Infinity literals parse, so they are refused as "not finite" rather than as bad JSON.
     private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
@@ -24,7 +25,7 @@ public record EnrollmentRequest(String name, List<byte[]> images, float[] embedd
         }
     }
 
-    public static EnrollmentRequest parse(byte[] value) {
+    public static EnrollmentRequest parse(String personId, byte[] value) {
         JsonNode root;
         try {
             root = MAPPER.readTree(value);
@@ -59,7 +60,7 @@ public record EnrollmentRequest(String name, List<byte[]> images, float[] embedd
                     throw new InvalidEnrollmentException("images[" + i + "] is not valid base64: " + e.getMessage());
                 }
             }
-            return new EnrollmentRequest(name.asText(), decoded, null, null);
+            return new EnrollmentRequest(personId, name.asText(), decoded, null, null);
         }
         if (!embedding.isArray() || embedding.isEmpty()) {
             throw new InvalidEnrollmentException("\"embedding\" must be a non-empty array of numbers");
@@ -79,25 +80,31 @@ public record EnrollmentRequest(String name, List<byte[]> images, float[] embedd
                 throw new InvalidEnrollmentException("embedding[" + i + "] is not finite");
             }
         }
-        return new EnrollmentRequest(name.asText(), List.of(), values, model.asText());
+        return new EnrollmentRequest(personId, name.asText(), List.of(), values, model.asText());
     }
 
-    public static byte[] imagesJson(String name, List<byte[]> images) {
-        var node = MAPPER.createObjectNode();
-        node.put("name", name);
-        var array = node.putArray("images");
-        images.forEach(image -> array.add(Base64.getEncoder().encodeToString(image)));
-        return node.toString().getBytes(StandardCharsets.UTF_8);
+    public static EnrollmentRequest ofImages(String personId, String name, List<byte[]> images) {
+        return new EnrollmentRequest(personId, name, List.copyOf(images), null, null);
     }
 
-    public static byte[] embeddingJson(String name, float[] embedding, String model) {
+    public static EnrollmentRequest ofEmbedding(String personId, String name, float[] embedding, String model) {
+        return new EnrollmentRequest(personId, name, List.of(), embedding, model);
+    }
+
+    /** The record's value in the wire format. */
+    public byte[] json() {
         var node = MAPPER.createObjectNode();
         node.put("name", name);
-        var array = node.putArray("embedding");
-        for (float v : embedding) {
-            array.add(v);
+        if (embedding != null) {
+            var array = node.putArray("embedding");
+            for (float v : embedding) {
+                array.add(v);
+            }
+            node.put("model", model);
+        } else {
+            var array = node.putArray("images");
+            images.forEach(image -> array.add(Base64.getEncoder().encodeToString(image)));
         }
-        node.put("model", model);
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 

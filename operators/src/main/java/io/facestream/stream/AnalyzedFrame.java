@@ -1,5 +1,6 @@
 package io.facestream.stream;
 
+import io.facestream.pipeline.Face;
 import io.facestream.serde.FrameRecord;
 import java.io.Serializable;
 import java.util.List;
@@ -9,16 +10,15 @@ import java.util.List;
  * keeps its image bytes for the dead-letter topic; on success they are dropped). Arrays, not
  * lists, so Flink serializes it without falling back to Kryo.
  */
-public record AnalyzedFrame(FrameRecord frame, AnalyzedFace[] faces, String errorStage, String error)
-        implements Serializable {
+public record AnalyzedFrame(FrameRecord frame, Face[] faces, String errorStage, String error) implements Serializable {
 
-    public static AnalyzedFrame success(FrameRecord frame, List<AnalyzedFace> faces) {
+    public static AnalyzedFrame success(FrameRecord frame, List<Face> faces) {
         FrameRecord light = new FrameRecord(frame.camera(), frame.frameSeq(), frame.captureTs(), frame.raw().withoutValue(), null);
-        return new AnalyzedFrame(light, faces.toArray(AnalyzedFace[]::new), null, null);
+        return new AnalyzedFrame(light, faces.toArray(Face[]::new), null, null);
     }
 
     public static AnalyzedFrame failure(FrameRecord frame, String stage, String error) {
-        return new AnalyzedFrame(frame, new AnalyzedFace[0], stage, error);
+        return new AnalyzedFrame(frame, new Face[0], stage, error);
     }
 
     public boolean failed() {

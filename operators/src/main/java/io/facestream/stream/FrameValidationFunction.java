@@ -1,9 +1,8 @@
 package io.facestream.stream;
 
-import io.facestream.config.FaceStreamConfig;
+import io.facestream.decode.DecodeLimits;
 import io.facestream.decode.ImageDecoder;
 import io.facestream.decode.ImageRefusedException;
-import io.facestream.pipeline.PipelineSettings;
 import io.facestream.serde.DeadLetter;
 import io.facestream.serde.FrameRecord;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,20 +16,20 @@ import org.apache.flink.util.Collector;
  * pixel or byte limit). Refusals go to the dead-letter output with their reason.
  */
 public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameRecord> {
-    private final FaceStreamConfig config;
+    private final DecodeLimits limits;
     private transient ImageDecoder decoder;
     private transient Counter framesIn;
     private transient Counter refusals;
     private transient Counter deadLetters;
     private transient org.apache.flink.api.common.accumulators.LongCounter deadLetterAccumulator;
 
-    public FrameValidationFunction(FaceStreamConfig config) {
-        this.config = config;
+    public FrameValidationFunction(DecodeLimits limits) {
+        this.limits = limits;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        decoder = new ImageDecoder(PipelineSettings.from(config).decodeLimits());
+        decoder = new ImageDecoder(limits);
         OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
         framesIn = metrics.counter(StreamMetrics.FRAMES_IN);
         refusals = metrics.counter(StreamMetrics.DECODE_REFUSALS);

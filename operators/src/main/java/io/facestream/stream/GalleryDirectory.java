@@ -1,64 +1,88 @@
 package io.facestream.stream;
 
-import io.facestream.decode.ImageRefusedException;
-import io.facestream.pipeline.FacePipeline;
-import io.facestream.pipeline.ImageAnalysis;
+import io.facestream.serde.DeadLetter;
+import io.facestream.serde.EnrollmentRecord;
+import io.facestream.serde.EnrollmentRequest;
+import io.facestream.serde.RawRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
 
-/** Loads GALLERY/&lt;personId&gt;/*.jpg (or .png): one person per directory, one face per image. */
+/**
+ * {@code gallery.dir}: GALLERY/&lt;personId&gt;/*.jpg (or .jpeg, .png, .webp), one person per
+ * directory. Each person becomes an enrollment record, as if it came from the enrollments topic,
+ * so the same enrollment rule and the same dead letters apply; the records are marked as coming
+ * from the directory, which the enrollments topic overrides.
+ */
 public final class GalleryDirectory {
-    private static final Logger LOG = LoggerFactory.getLogger(GalleryDirectory.class);
+    /** The pseudo-topic of these records: ':' and '/' cannot occur in a Kafka topic name. */
+    private static final String SOURCE_PREFIX = "gallery.dir:";
 
     private GalleryDirectory() {
     }
 
-    public static Map<String, GalleryEntry> load(Path directory, FacePipeline pipeline) {
-        if (!Files.isDirectory(directory)) {
-            throw new IllegalArgumentException("gallery.dir " + directory + " is not a directory");
-        }
-        Map<String, GalleryEntry> people = new LinkedHashMap<>();
+    public static boolean isSource(String topic) {
+        return topic != null && topic.startsWith(SOURCE_PREFIX);
+    }
+
+    /** The ids of the people with at least one image, sorted (read when the job is built). */
+    public static List<String> people(Path directory) {
         try (Stream<Path> persons = Files.list(directory)) {
+            List<String> ids = new ArrayList<>();
             for (Path person : persons.filter(Files::isDirectory).sorted().toList()) {
-                List<float[]> embeddings = new ArrayList<>();
-                try (Stream<Path> images = Files.list(person)) {
-                    for (Path image : images.filter(GalleryDirectory::isImage).sorted().toList()) {
-                        try {
-                            ImageAnalysis analysis = pipeline.analyze(Files.readAllBytes(image), true);
-                            if (analysis.faces().size() == 1) {
-                                embeddings.add(analysis.faces().get(0).embedding());
-                            } else {
-                                LOG.warn("gallery image {} skipped: {} faces, expected exactly one", image, analysis.faces().size());
-                            }
-                        } catch (ImageRefusedException e) {
-                            LOG.warn("gallery image {} skipped: {}", image, e.getMessage());
-                        }
-                    }
-                }
-                if (!embeddings.isEmpty()) {
-                    String id = person.getFileName().toString();
-                    people.put(id, new GalleryEntry(id, embeddings.toArray(float[][]::new), false));
+                if (!images(person).isEmpty()) {
+                    ids.add(person.getFileName().toString());
                 }
             }
+            return ids;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read gallery.dir " + directory, e);
         }
-        LOG.info("loaded {} people from gallery directory {}", people.size(), directory);
-        return people;
+    }
+
+    static List<Path> images(Path person) throws IOException {
+        try (Stream<Path> files = Files.list(person)) {
+            return files.filter(GalleryDirectory::isImage).sorted().toList();
+        }
     }
 
     private static boolean isImage(Path path) {
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png") || name.endsWith(".webp");
+        return Files.isRegularFile(path)
+                && (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png") || name.endsWith(".webp"));
+    }
+
+    /** Reads one person's photos (on the TaskManager) into an enrollment record; an unreadable one is a dead letter. */
+    public static final class Reader extends ProcessFunction<String, EnrollmentRecord> {
+        private final String directory;
+
+        public Reader(Path directory) {
+            this.directory = directory.toString();
+        }
+
+        @Override
+        public void processElement(String personId, Context ctx, Collector<EnrollmentRecord> out) {
+            byte[] key = personId.getBytes(StandardCharsets.UTF_8);
+            String source = SOURCE_PREFIX + directory;
+            try {
+                List<byte[]> photos = new ArrayList<>();
+                for (Path image : images(Path.of(directory, personId))) {
+                    photos.add(Files.readAllBytes(image));
+                }
+                byte[] value = EnrollmentRequest.ofImages(personId, personId, photos).json();
+                out.collect(new EnrollmentRecord(personId, new RawRecord(key, value, new String[0], new byte[0][], source, 0, 0, 0)));
+            } catch (IOException | UncheckedIOException e) {
+                ctx.output(DeadLetters.TAG, new DeadLetter(new RawRecord(key, null, new String[0], new byte[0][], source, 0, 0, 0),
+                        DeadLetters.STAGE_ENROLLMENT, "cannot read the photos of '" + personId + "': " + e.getMessage()));
+            }
+        }
     }
 }

@@ -1,15 +1,14 @@
 package io.facestream.stream;
 
-import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.StreamOptions;
-import io.facestream.match.Gallery;
-import io.facestream.match.GalleryMatcher;
+import io.facestream.detect.DetectedFace;
 import io.facestream.match.GallerySnapshot;
 import io.facestream.match.Match;
-import io.facestream.pipeline.FacePipeline;
-import io.facestream.pipeline.PipelineSettings;
+import io.facestream.match.Person;
+import io.facestream.pipeline.Face;
 import io.facestream.serde.DeadLetter;
 import io.facestream.serde.MatchRecord;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -22,21 +21,17 @@ import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Matches every face of an analysed frame against the gallery. The gallery is the
- * checkpointed broadcast state (enrollments and tombstones from Kafka) over the people loaded
- * from {@code gallery.dir} at start-up. Failed frames go to the dead-letter output.
+ * Matches every face of an analysed frame against the gallery, the checkpointed broadcast state
+ * of enrolled people (from the enrollments topic and {@code gallery.dir}; the topic wins).
+ * Failed frames go to the dead-letter output.
  */
-public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame, GalleryUpdate, MatchRecord> {
-    public static final MapStateDescriptor<String, GalleryEntry> GALLERY_STATE = new MapStateDescriptor<>(
-            "gallery", TypeInformation.of(String.class), TypeInformation.of(GalleryEntry.class));
+public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame, Person, MatchRecord> {
+    public static final MapStateDescriptor<String, Person> GALLERY_STATE = new MapStateDescriptor<>(
+            "gallery", TypeInformation.of(String.class), TypeInformation.of(Person.class));
 
-    private final FaceStreamConfig config;
-    private transient Map<String, GalleryEntry> baseGallery;
+    private final MatchSettings settings;
     private transient GallerySnapshot gallery;
     private transient boolean galleryStale;
-    private transient GalleryMatcher matcher;
-    private transient boolean emitUnknown;
-    private transient String model;
     private transient Counter framesCompleted;
     private transient Counter matches;
     private transient Counter unknownFaces;
@@ -48,25 +43,13 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
     private transient LongCounter deadLetterAccumulator;
     private transient LongCounter galleryUpdatesAccumulator;
 
-    public GalleryMatchFunction(FaceStreamConfig config) {
-        this.config = config;
+    public GalleryMatchFunction(MatchSettings settings) {
+        this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        PipelineSettings settings = PipelineSettings.from(config);
-        matcher = new GalleryMatcher(settings.matchThreshold());
-        model = settings.recognizer().id();
-        emitUnknown = config.get(StreamOptions.MATCHES_EMIT_UNKNOWN);
-        String galleryDir = config.get(StreamOptions.GALLERY_DIR);
-        if (galleryDir != null) {
-            try (FacePipeline pipeline = FacePipeline.open(settings)) {
-                baseGallery = GalleryDirectory.load(java.nio.file.Path.of(galleryDir), pipeline);
-            }
-        } else {
-            baseGallery = Map.of();
-        }
-        gallery = GallerySnapshot.of(new Gallery());
+        gallery = GallerySnapshot.of(List.of());
         galleryStale = true;
         OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
         framesCompleted = metrics.counter(StreamMetrics.FRAMES_COMPLETED);
@@ -89,12 +72,15 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
     }
 
     @Override
-    public void processBroadcastElement(GalleryUpdate update, Context ctx, Collector<MatchRecord> out) throws Exception {
-        BroadcastState<String, GalleryEntry> state = ctx.getBroadcastState(GALLERY_STATE);
-        state.put(update.personId(), update.delete()
-                ? new GalleryEntry(null, new float[0][], true)
-                : new GalleryEntry(update.name(), update.embeddings(), false));
-        galleryStale = true;
+    public void processBroadcastElement(Person update, Context ctx, Collector<MatchRecord> out) throws Exception {
+        BroadcastState<String, Person> state = ctx.getBroadcastState(GALLERY_STATE);
+        Person current = state.get(update.id());
+        boolean overriddenByTopic = update.origin() == Person.Origin.GALLERY_DIR && current != null
+                && current.origin() == Person.Origin.ENROLLMENTS;
+        if (!overriddenByTopic) {
+            state.put(update.id(), update);
+            galleryStale = true;
+        }
         galleryUpdatesAccumulator.add(1);
     }
 
@@ -113,34 +99,31 @@ public class GalleryMatchFunction extends BroadcastProcessFunction<AnalyzedFrame
         }
         endToEndLatency.update(Math.max(0, System.currentTimeMillis() - frame.frame().captureTs()));
         facesAccumulator.add(frame.faces().length);
-        for (AnalyzedFace face : frame.faces()) {
-            Match match = gallery.best(face.embedding(), matcher.threshold());
+        for (Face face : frame.faces()) {
+            Match match = gallery.best(face.embedding(), settings.threshold());
             if (match.known()) {
                 matches.inc();
             } else {
                 unknownFaces.inc();
                 unknownAccumulator.add(1);
-                if (!emitUnknown) {
+                if (!settings.emitUnknown()) {
                     continue;
                 }
             }
+            DetectedFace detection = face.detection();
             out.collect(new MatchRecord(frame.frame().camera(), frame.frame().frameSeq(), frame.frame().captureTs(),
-                    match.personId(), match.name(), match.score(), face.box(), face.landmarks(), model));
+                    match.personId(), match.name(), match.score(),
+                    new float[] {detection.x1(), detection.y1(), detection.x2(), detection.y2()},
+                    detection.landmarks().clone(), settings.model()));
         }
     }
 
-    private void rebuildGallery(ReadOnlyBroadcastState<String, GalleryEntry> state) throws Exception {
-        Map<String, GalleryEntry> merged = new java.util.LinkedHashMap<>(baseGallery);
-        for (Map.Entry<String, GalleryEntry> entry : state.immutableEntries()) {
-            merged.put(entry.getKey(), entry.getValue());
+    private void rebuildGallery(ReadOnlyBroadcastState<String, Person> state) throws Exception {
+        List<Person> people = new ArrayList<>();
+        for (Map.Entry<String, Person> entry : state.immutableEntries()) {
+            people.add(entry.getValue());
         }
-        Gallery fresh = new Gallery();
-        merged.forEach((personId, entry) -> {
-            if (!entry.deleted()) {
-                fresh.put(new Gallery.Person(personId, entry.name(), java.util.Arrays.asList(entry.embeddings())));
-            }
-        });
-        gallery = GallerySnapshot.of(fresh, config.get(StreamOptions.GALLERY_INDEX_MIN_EMBEDDINGS));
+        gallery = GallerySnapshot.of(people, settings.indexMinEmbeddings());
         galleryStale = false;
     }
 }

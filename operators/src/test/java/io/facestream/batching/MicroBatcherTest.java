@@ -18,8 +18,9 @@ class MicroBatcherTest {
         CountDownLatch release = new CountDownLatch(1);
         try (MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", items -> {
             awaitQuietly(release);
+            batchSizes.add(items.size());
             return items.stream().map(i -> i * 10).toList();
-        }, 4, 50_000, batchSizes::add)) {
+        }, 4, 50_000)) {
             List<CompletableFuture<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 results.add(batcher.submit(i));
@@ -35,8 +36,16 @@ class MicroBatcherTest {
     }
 
     @Test
+    void submitAllReturnsEachItemsResultInOrder() {
+        try (MicroBatcher<Integer, Integer> batcher = new MicroBatcher<>("test", items -> items.stream().map(i -> -i).toList(),
+                3, 1_000)) {
+            assertThat(batcher.submitAll(List.of(1, 2, 3, 4, 5))).containsExactly(-1, -2, -3, -4, -5);
+        }
+    }
+
+    @Test
     void aLoneItemIsFlushedAfterTheTimeout() throws Exception {
-        try (MicroBatcher<String, String> batcher = new MicroBatcher<>("test", items -> items, 8, 1_000, size -> { })) {
+        try (MicroBatcher<String, String> batcher = new MicroBatcher<>("test", items -> items, 8, 1_000)) {
             long start = System.nanoTime();
             assertThat(batcher.submit("x").get()).isEqualTo("x");
             assertThat((System.nanoTime() - start) / 1e6).isLessThan(1_000);
@@ -47,7 +56,7 @@ class MicroBatcherTest {
     void aFailingBatchFailsEveryItemInIt() {
         try (MicroBatcher<String, String> batcher = new MicroBatcher<>("test", items -> {
             throw new IllegalStateException("model exploded");
-        }, 8, 1_000, size -> { })) {
+        }, 8, 1_000)) {
             CompletableFuture<String> result = batcher.submit("x");
             assertThatThrownBy(result::join).isInstanceOf(CompletionException.class).hasMessageContaining("model exploded");
         }
@@ -55,7 +64,7 @@ class MicroBatcherTest {
 
     @Test
     void submittingAfterCloseFails() {
-        MicroBatcher<String, String> batcher = new MicroBatcher<>("test", items -> items, 8, 1_000, size -> { });
+        MicroBatcher<String, String> batcher = new MicroBatcher<>("test", items -> items, 8, 1_000);
         batcher.close();
         assertThatThrownBy(() -> batcher.submit("x").join()).hasMessageContaining("closed");
     }

@@ -9,8 +9,10 @@ import io.facestream.model.RecognizerModel;
 import io.facestream.testing.TestData;
 import java.nio.FloatBuffer;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("model")
 class SessionRegistryTest {
     static RecognizerModel recognizer() {
         return ModelManifest.load(TestData.modelsDir().resolve("models.json")).recognizer("faceplugin-fr");
@@ -19,9 +21,11 @@ class SessionRegistryTest {
     @Test
     void usersOfTheSameModelShareOneSessionClosedWithTheLastUser() {
         RecognizerModel model = recognizer();
+        // Settings no other test uses: the shared test pipeline keeps its own session open.
+        InferenceSettings settings = new InferenceSettings(InferenceDevice.CPU, 3, 3);
         int before = SessionRegistry.openSessions();
-        InferenceSession first = SessionRegistry.acquire(model.file(), model.input(), InferenceSettings.cpu());
-        InferenceSession second = SessionRegistry.acquire(model.file(), model.input(), InferenceSettings.cpu());
+        InferenceSession first = SessionRegistry.acquire(model.file(), model.input(), settings);
+        InferenceSession second = SessionRegistry.acquire(model.file(), model.input(), settings);
         assertThat(SessionRegistry.openSessions()).isEqualTo(before + 1);
         first.close();
         first.close(); // closing a lease twice releases it once

@@ -8,23 +8,26 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import io.facestream.config.PipelineOptions;
+import io.facestream.align.FaceAligner;
+import io.facestream.decode.DecodeLimits;
+import io.facestream.decode.ImageDecoder;
+import io.facestream.embed.FaceEmbedder;
 import io.facestream.inference.InferenceSession;
 import io.facestream.inference.InferenceSettings;
 import io.facestream.inference.SessionRegistry;
 import io.facestream.pipeline.Face;
 import io.facestream.pipeline.FacePipeline;
-import io.facestream.pipeline.PipelineSettings;
 import io.facestream.testing.TestData;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.Mat;
 
 /** The batch rewrite changes nothing at batch 1 and gives every image of a batch its own answer. */
+@Tag("model")
 class DynamicBatchRewriterTest {
     static RecognizerModel recognizer() {
         return ModelManifest.load(TestData.modelsDir().resolve("models.json")).recognizer("faceplugin-fr");
@@ -47,21 +50,26 @@ class DynamicBatchRewriterTest {
         byte[] photo = TestData.bytes(TestData.sample("face-api", "sample5.jpg")); // five faces
         List<float[]> single;
         List<float[]> batched;
-        try (FacePipeline plain = TestData.defaultPipeline();
-             FacePipeline dynamic = FacePipeline.open(PipelineSettings.from(
-                     TestData.config(Map.of(PipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true"))))) {
-            assertThat(plain.embedder().maxBatch()).isEqualTo(1);
-            assertThat(dynamic.embedder().maxBatch()).isGreaterThan(1000);
-            Mat image = plain.decoder().decode(photo);
+        RecognizerModel recognizer = recognizer();
+        FacePipeline pipeline = TestData.pipeline();
+        try (FaceEmbedder plain = new FaceEmbedder(recognizer,
+                     SessionRegistry.acquire(recognizer.file(), recognizer.input(), InferenceSettings.cpu()), size -> { });
+             FaceEmbedder dynamic = new FaceEmbedder(recognizer,
+                     SessionRegistry.acquire(recognizer.file(), recognizer.input(), InferenceSettings.cpu().withDynamicBatch(true)),
+                     size -> { })) {
+            assertThat(plain.maxBatch()).isEqualTo(1);
+            assertThat(dynamic.maxBatch()).isGreaterThan(1000);
+            Mat image = new ImageDecoder(DecodeLimits.DEFAULT).decode(photo);
+            FaceAligner aligner = new FaceAligner(recognizer);
             List<Mat> crops = new ArrayList<>();
-            for (Face face : plain.analyze(image, false).faces()) {
-                crops.add(plain.aligner().align(image, face.detection()));
+            for (Face face : pipeline.analyze(image, false).faces()) {
+                crops.add(aligner.align(image, face.detection()));
             }
             assertThat(crops).hasSize(5);
-            single = plain.embedder().embedAll(crops); // five calls of batch 1
-            batched = dynamic.embedder().embedAll(crops); // one call of batch 5
+            single = plain.embedAll(crops); // five calls of batch 1
+            batched = dynamic.embedAll(crops); // one call of batch 5
             List<float[]> dynamicOneByOne = new ArrayList<>();
-            crops.forEach(crop -> dynamicOneByOne.add(dynamic.embedder().embed(crop)));
+            crops.forEach(crop -> dynamicOneByOne.add(dynamic.embed(crop)));
             for (int i = 0; i < 5; i++) {
                 assertThat(dynamicOneByOne.get(i)).as("batch 1, face %d", i).containsExactly(single.get(i));
                 assertThat(batched.get(i)).as("batch 5, face %d", i).containsExactly(single.get(i), within(1e-5f));

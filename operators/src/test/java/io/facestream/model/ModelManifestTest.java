@@ -10,9 +10,11 @@ import io.facestream.testing.ManifestEditor;
 import io.facestream.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("model")
 class ModelManifestTest {
     @TempDir
     Path temp;

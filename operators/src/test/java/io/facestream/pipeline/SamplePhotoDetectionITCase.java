@@ -5,26 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.facestream.detect.DetectedFace;
 import io.facestream.testing.TestData;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Real RetinaFace on real photographs at the default settings: exact face counts. */
+@Tag("model")
 class SamplePhotoDetectionITCase {
     private static FacePipeline pipeline;
 
     @BeforeAll
     static void open() {
-        pipeline = TestData.defaultPipeline();
-    }
-
-    @AfterAll
-    static void close() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        pipeline = TestData.pipeline();
     }
 
     static Stream<Arguments> photos() {

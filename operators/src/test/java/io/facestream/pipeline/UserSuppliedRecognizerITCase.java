@@ -10,6 +10,7 @@ import io.facestream.testing.ManifestEditor;
 import io.facestream.testing.TestData;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * configuration, no code. Shown with a second entry that reuses the default weights under
  * another name, with its own normalisation and threshold.
  */
+@Tag("model")
 class UserSuppliedRecognizerITCase {
     @TempDir
     Path temp;
@@ -43,10 +45,7 @@ class UserSuppliedRecognizerITCase {
         assertThat(standin.matchThreshold()).isEqualTo(0.42f);
         assertThat(standin.recognizer().input().mean()).containsExactly(127.5f, 127.5f, 127.5f);
 
-        float[] defaultEmbedding;
-        try (FacePipeline pipeline = TestData.defaultPipeline()) {
-            defaultEmbedding = pipeline.analyze(franckA, true).largestFace().embedding();
-        }
+        float[] defaultEmbedding = TestData.pipeline().analyze(franckA, true).largestFace().embedding();
         try (FacePipeline pipeline = FacePipeline.open(standin)) {
             float[] a = pipeline.analyze(franckA, true).largestFace().embedding();
             float[] b = pipeline.analyze(franckB, true).largestFace().embedding();

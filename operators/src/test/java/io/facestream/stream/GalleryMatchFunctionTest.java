@@ -2,24 +2,24 @@ package io.facestream.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
-import io.facestream.config.StreamOptions;
+import io.facestream.detect.DetectedFace;
 import io.facestream.embed.Vectors;
+import io.facestream.match.Person;
+import io.facestream.pipeline.Face;
 import io.facestream.serde.DeadLetter;
 import io.facestream.serde.FrameRecord;
 import io.facestream.serde.MatchRecord;
 import io.facestream.serde.RawRecord;
-import io.facestream.testing.TestData;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
-import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The matcher in Flink's operator harness: broadcast updates, matching, dead letters, state across a restore. */
+@Tag("flink")
 class GalleryMatchFunctionTest {
     static float[] unit(int hot, float noise) {
         float[] v = new float[512];
@@ -31,20 +31,27 @@ class GalleryMatchFunctionTest {
     static AnalyzedFrame frame(long seq, float[]... embeddings) {
         RawRecord raw = new RawRecord("cam".getBytes(), new byte[] {1}, new String[0], new byte[0][], "frames", 0, seq, 1L);
         FrameRecord record = new FrameRecord("cam", seq, 1000L + seq, raw, null);
-        List<AnalyzedFace> faces = new java.util.ArrayList<>();
+        List<Face> faces = new java.util.ArrayList<>();
         for (float[] e : embeddings) {
-            faces.add(new AnalyzedFace(new float[] {1, 2, 3, 4}, 0.99f, new float[10], e));
+            faces.add(new Face(new DetectedFace(1, 2, 3, 4, 0.99f, new float[10]), e));
         }
         return AnalyzedFrame.success(record, faces);
     }
 
-    static BroadcastOperatorTestHarness<AnalyzedFrame, GalleryUpdate, MatchRecord> harness(boolean emitUnknown,
-                                                                                           OperatorSubtaskState restoreFrom)
+    static Person person(String id, float[] embedding, Person.Origin origin) {
+        return new Person(id, "Name of " + id, "faceplugin-fr", new float[][] {embedding}, origin);
+    }
+
+    static Person enrolled(String id, float[] embedding) {
+        return person(id, embedding, Person.Origin.ENROLLMENTS);
+    }
+
+    static BroadcastOperatorTestHarness<AnalyzedFrame, Person, MatchRecord> harness(boolean emitUnknown,
+                                                                                    OperatorSubtaskState restoreFrom)
             throws Exception {
-        FaceStreamConfig config = TestData.config(Map.of(StreamOptions.MATCHES_EMIT_UNKNOWN.name(), Boolean.toString(emitUnknown),
-                PipelineOptions.RECOGNIZER_THRESHOLD.name(), "0.5"));
-        BroadcastOperatorTestHarness<AnalyzedFrame, GalleryUpdate, MatchRecord> harness = new BroadcastOperatorTestHarness<>(
-                new CoBroadcastWithNonKeyedOperator<>(new GalleryMatchFunction(config), List.of(GalleryMatchFunction.GALLERY_STATE)),
+        MatchSettings settings = new MatchSettings("faceplugin-fr", 0.5f, Integer.MAX_VALUE, emitUnknown);
+        BroadcastOperatorTestHarness<AnalyzedFrame, Person, MatchRecord> harness = new BroadcastOperatorTestHarness<>(
+                new CoBroadcastWithNonKeyedOperator<>(new GalleryMatchFunction(settings), List.of(GalleryMatchFunction.GALLERY_STATE)),
                 1, 1, 0);
         harness.setup();
         if (restoreFrom != null) {
@@ -57,7 +64,7 @@ class GalleryMatchFunctionTest {
     @Test
     void enrolledPeopleMatchUnknownFacesAreDroppedAndTombstonesStopMatches() throws Exception {
         try (var harness = harness(false, null)) {
-            harness.processBroadcastElement(new GalleryUpdate("ann", "Ann", new float[][] {unit(3, 0f)}, "faceplugin-fr", false), 1);
+            harness.processBroadcastElement(enrolled("ann", unit(3, 0f)), 1);
             harness.processElement(frame(1, unit(3, 0.2f), unit(100, 0f)), 2);
             List<MatchRecord> matches = harness.extractOutputValues();
             assertThat(matches).hasSize(1);
@@ -66,9 +73,21 @@ class GalleryMatchFunctionTest {
             assertThat(matches.get(0).frameSeq()).isEqualTo(1);
             assertThat(matches.get(0).model()).isEqualTo("faceplugin-fr");
 
-            harness.processBroadcastElement(GalleryUpdate.delete("ann"), 3);
+            harness.processBroadcastElement(Person.deletion("ann"), 3);
             harness.processElement(frame(2, unit(3, 0.2f)), 4);
             assertThat(harness.extractOutputValues()).hasSize(1); // nothing new
+        }
+    }
+
+    @Test
+    void theEnrollmentsTopicOverridesGalleryDirInEitherOrder() throws Exception {
+        try (var harness = harness(false, null)) {
+            harness.processBroadcastElement(person("ann", unit(3, 0f), Person.Origin.GALLERY_DIR), 1);
+            harness.processBroadcastElement(Person.deletion("ann"), 2); // deleted through the topic
+            harness.processBroadcastElement(enrolled("bob", unit(9, 0f)), 3);
+            harness.processBroadcastElement(person("bob", unit(20, 0f), Person.Origin.GALLERY_DIR), 4); // arrives late
+            harness.processElement(frame(1, unit(3, 0.1f), unit(9, 0.1f), unit(20, 0.1f)), 5);
+            assertThat(harness.extractOutputValues()).extracting(MatchRecord::personId).containsExactly("bob");
         }
     }
 
@@ -101,9 +120,9 @@ class GalleryMatchFunctionTest {
     void theGallerySurvivesASnapshotAndRestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (var harness = harness(false, null)) {
-            harness.processBroadcastElement(new GalleryUpdate("ann", "Ann", new float[][] {unit(3, 0f)}, "faceplugin-fr", false), 1);
-            harness.processBroadcastElement(new GalleryUpdate("bob", "Bob", new float[][] {unit(9, 0f)}, "faceplugin-fr", false), 1);
-            harness.processBroadcastElement(GalleryUpdate.delete("bob"), 2);
+            harness.processBroadcastElement(enrolled("ann", unit(3, 0f)), 1);
+            harness.processBroadcastElement(enrolled("bob", unit(9, 0f)), 1);
+            harness.processBroadcastElement(Person.deletion("bob"), 2);
             snapshot = harness.snapshot(1, 3);
         }
         try (var restored = harness(false, snapshot)) {

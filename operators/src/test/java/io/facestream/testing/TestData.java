@@ -54,8 +54,21 @@ public final class TestData {
         return FaceStreamConfig.of(values, known);
     }
 
-    /** The pipeline at default settings (on CPU, so tests behave the same everywhere). */
-    public static FacePipeline defaultPipeline() {
+    /**
+     * The pipeline at default settings (on CPU, so tests behave the same everywhere), opened once
+     * per test JVM and shared by every test that only analyses images with it; do not close it.
+     */
+    public static FacePipeline pipeline() {
+        return SharedPipeline.PIPELINE;
+    }
+
+    /** A pipeline of its own at default settings, for a test of opening and closing; close it. */
+    public static FacePipeline openPipeline() {
         return FacePipeline.open(PipelineSettings.from(config(Map.of())));
+    }
+
+    /** Opened on first use (the holder idiom), closed with the JVM. */
+    private static final class SharedPipeline {
+        static final FacePipeline PIPELINE = openPipeline();
     }
 }

@@ -1,0 +1,30 @@
+package io.facestream.pipeline;
+
+/**
+ * Hears what {@link FacePipeline} does, stage by stage: the job turns it into metrics, the
+ * command line into per-image timings. Called on the analysing thread (and, for recognizer
+ * batches, on the micro-batcher's thread), so implementations must be thread-safe when the
+ * pipeline is shared.
+ */
+public interface StageListener {
+    /** Listens to nothing. */
+    StageListener NONE = new StageListener() {
+    };
+
+    default void decoded(long nanos) {
+    }
+
+    default void detected(int faces, long nanos) {
+    }
+
+    default void aligned(int faces, long nanos) {
+    }
+
+    /** Embeddings of one image's faces were ready after {@code nanos} (waiting for a batch included). */
+    default void embedded(int faces, long nanos) {
+    }
+
+    /** One recognizer call ran on {@code crops} crops (of one or several images). */
+    default void recognizerBatch(int crops) {
+    }
+}

@@ -1,0 +1,36 @@
+package io.facestream.stream;
+
+import io.facestream.pipeline.StageListener;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.metrics.Counter;
+
+/** The analysis stages as metrics: faces detected, detector and recognizer latency, recognizer batch sizes. */
+final class AnalysisMetrics implements StageListener {
+    private final Counter facesDetected;
+    private final OperatorMetrics.SynchronizedHistogram detectorLatency;
+    private final OperatorMetrics.SynchronizedHistogram recognizerLatency;
+    private final OperatorMetrics.SynchronizedHistogram batchSize;
+
+    AnalysisMetrics(OperatorMetrics metrics) {
+        facesDetected = metrics.counter(StreamMetrics.FACES_DETECTED);
+        detectorLatency = metrics.histogram(StreamMetrics.DETECTOR_LATENCY_MS);
+        recognizerLatency = metrics.histogram(StreamMetrics.RECOGNIZER_LATENCY_MS);
+        batchSize = metrics.histogram(StreamMetrics.BATCH_SIZE);
+    }
+
+    @Override
+    public void detected(int faces, long nanos) {
+        facesDetected.inc(faces);
+        detectorLatency.update(TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    @Override
+    public void embedded(int faces, long nanos) {
+        recognizerLatency.update(TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    @Override
+    public void recognizerBatch(int crops) {
+        batchSize.update(crops);
+    }
+}
