@@ -126,4 +126,19 @@ class ChecksCatchBrokenManifestsIT {
         assertThat(DeploymentInvariants.flinkVersionsAgree(dockerfile, System.getProperty("facestream.flink.version"), "v1_19"))
                 .anySatisfy(p -> assertThat(p).contains("flinkVersion v1_19"));
     }
+
+    @Test
+    void aJarWithCommandLineClassesInIsCaught(@TempDir Path temp) throws Exception {
+        Path jar = temp.resolve("facestream-job.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            for (String entry : List.of("io/facestream/job/FaceStreamJob.class", "io/facestream/cli/FaceStreamCli.class",
+                    "org/bytedeco/javacv/FFmpegFrameGrabber.class")) {
+                out.putNextEntry(new java.util.jar.JarEntry(entry));
+                out.closeEntry();
+            }
+        }
+        assertThat(DeploymentInvariants.noToolingIn(jar)).containsExactly(
+                "facestream-job.jar holds tooling: io/facestream/cli/FaceStreamCli.class",
+                "facestream-job.jar holds tooling: org/bytedeco/javacv/FFmpegFrameGrabber.class");
+    }
 }

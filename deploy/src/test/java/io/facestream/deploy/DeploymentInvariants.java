@@ -130,6 +130,23 @@ final class DeploymentInvariants {
         return problems;
     }
 
+    /** Packages that belong to the command line and its tools, never to the deployed job. */
+    static final List<String> TOOLING = List.of("io/facestream/cli/", "io/facestream/demo/", "io/facestream/bench/",
+            "io/facestream/ingest/", "io/facestream/kafka/", "picocli/", "org/jfree/", "org/bytedeco/");
+
+    /** The deployable jar holds the job and nothing of the tooling (CLI, demo, benchmark, FFmpeg, local broker). */
+    static List<String> noToolingIn(Path jarFile) {
+        List<String> problems = new ArrayList<>();
+        try (JarFile jar = new JarFile(jarFile.toFile())) {
+            jar.stream().map(java.util.jar.JarEntry::getName).filter(name -> name.endsWith(".class"))
+                    .forEach(name -> TOOLING.stream().filter(name::startsWith).findFirst()
+                            .ifPresent(prefix -> problems.add(jarFile.getFileName() + " holds tooling: " + name)));
+        } catch (IOException e) {
+            problems.add("cannot open " + jarFile + ": " + e.getMessage());
+        }
+        return problems;
+    }
+
     /** The image's base Flink version is the project's, and the FlinkDeployment's flinkVersion agrees. */
     static List<String> flinkVersionsAgree(Path dockerfile, String projectFlinkVersion, String deploymentFlinkVersion) {
         List<String> problems = new ArrayList<>();

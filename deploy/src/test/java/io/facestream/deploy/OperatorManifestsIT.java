@@ -60,6 +60,11 @@ class OperatorManifestsIT {
     }
 
     @Test
+    void theDeployableJarHoldsTheJobAndNoTooling() {
+        assertThat(DeploymentInvariants.noToolingIn(Manifests.imageDir().resolve("usrlib/facestream-job.jar"))).isEmpty();
+    }
+
+    @Test
     void theImagesFlinkVersionIsTheProjects() {
         assertThat(DeploymentInvariants.flinkVersionsAgree(Manifests.deployDir().resolve("Dockerfile"),
                 System.getProperty("facestream.flink.version"), deployment().at("/spec/flinkVersion").asText())).isEmpty();

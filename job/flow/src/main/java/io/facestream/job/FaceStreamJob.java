@@ -1,9 +1,8 @@
 package io.facestream.job;
 
-import io.facestream.async.FaceAnalysisAsyncFunction;
 import io.facestream.config.ConfigException;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.StreamOptions;
+import io.facestream.match.Person;
 import io.facestream.serde.DeadLetter;
 import io.facestream.serde.DeadLetterSerializationSchema;
 import io.facestream.serde.EnrollmentDeserializationSchema;
@@ -15,11 +14,14 @@ import io.facestream.serde.MatchSerializationSchema;
 import io.facestream.stream.AnalyzedFrame;
 import io.facestream.stream.DeadLetters;
 import io.facestream.stream.EnrollmentFunction;
+import io.facestream.stream.FaceAnalysisAsyncFunction;
 import io.facestream.stream.FrameValidationFunction;
+import io.facestream.stream.GalleryDirectory;
 import io.facestream.stream.GalleryMatchFunction;
-import io.facestream.stream.GalleryUpdate;
+import io.facestream.stream.StreamSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +30,13 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -49,8 +51,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * The facestream dataflow: frames from Kafka are validated, analysed in an async operator
  * (decode, detect, align, embed), matched against the broadcast gallery and written to Kafka
- * exactly once; enrollments update the gallery; everything unprocessable goes to the
- * dead-letter topic. Sources and sinks are parameters so tests can run the same topology.
+ * exactly once; enrollments (and {@code gallery.dir} at start) update the gallery; everything
+ * unprocessable goes to the dead-letter topic. Settings are resolved when the job is created, so
+ * a bad one fails before anything is submitted. Sources are parameters of {@link #build} and
+ * sinks are attached by {@link #wire}, so tests run the same topology on in-memory data.
  */
 public final class FaceStreamJob {
     /** What {@link #build} returns: the two outputs, before sinks are attached. */
@@ -58,9 +62,12 @@ public final class FaceStreamJob {
     }
 
     private final FaceStreamConfig config;
+    private final StreamSettings settings;
 
+    /** Resolves and checks every setting (models, files, gallery directory); fails naming the key. */
     public FaceStreamJob(FaceStreamConfig config) {
         this.config = config;
+        this.settings = StreamSettings.from(config);
     }
 
     /** Entry point of the FlinkDeployment and of {@code ./facestream job}: {@code --config FILE [-Dkey=value ...]}. */
@@ -98,24 +105,35 @@ public final class FaceStreamJob {
         }
         SingleOutputStreamOperator<FrameRecord> validated = env.fromSource(frames, watermarks, "frames")
                 .uid("frames-source")
-                .process(new FrameValidationFunction(config)).name("validate frames").uid("frame-validation");
+                .process(new FrameValidationFunction(settings.pipeline().decodeLimits())).name("validate frames")
+                .uid("frame-validation");
 
         SingleOutputStreamOperator<AnalyzedFrame> analyzed = AsyncDataStream.unorderedWait(validated,
-                        new FaceAnalysisAsyncFunction(config), config.get(StreamOptions.ASYNC_TIMEOUT_MS),
-                        TimeUnit.MILLISECONDS, config.get(StreamOptions.ASYNC_CAPACITY))
+                        new FaceAnalysisAsyncFunction(settings.pipeline(), settings.analysis()), settings.analysis().timeoutMs(),
+                        TimeUnit.MILLISECONDS, settings.analysis().capacity())
                 .name("detect, align, embed").uid("face-analysis");
 
-        SingleOutputStreamOperator<GalleryUpdate> updates = env
+        DataStream<EnrollmentRecord> enrollmentRecords = env
                 .fromSource(enrollments, WatermarkStrategy.noWatermarks(), "enrollments").uid("enrollments-source")
-                .setParallelism(1)
-                .process(new EnrollmentFunction(config)).name("enroll").uid("enrollment").setParallelism(1);
-        BroadcastStream<GalleryUpdate> gallery = updates.broadcast(GalleryMatchFunction.GALLERY_STATE);
+                .setParallelism(1);
+        DataStream<DeadLetter> deadLetters = validated.getSideOutput(DeadLetters.TAG);
+        List<String> directoryPeople = settings.galleryDir() == null ? List.of() : GalleryDirectory.people(settings.galleryDir());
+        if (!directoryPeople.isEmpty()) {
+            // Read once, by the one enrollment operator: a job restored from a checkpoint has them in its state.
+            SingleOutputStreamOperator<EnrollmentRecord> fromDirectory = env.fromData(directoryPeople).uid("gallery-dir-source")
+                    .process(new GalleryDirectory.Reader(settings.galleryDir())).name("read gallery.dir").uid("gallery-dir")
+                    .setParallelism(1);
+            enrollmentRecords = enrollmentRecords.union(fromDirectory);
+            deadLetters = deadLetters.union(fromDirectory.getSideOutput(DeadLetters.TAG));
+        }
+        SingleOutputStreamOperator<Person> updates = enrollmentRecords
+                .process(new EnrollmentFunction(settings.pipeline())).name("enroll").uid("enrollment").setParallelism(1);
+        BroadcastStream<Person> gallery = updates.broadcast(GalleryMatchFunction.GALLERY_STATE);
 
         SingleOutputStreamOperator<MatchRecord> matches = analyzed.connect(gallery)
-                .process(new GalleryMatchFunction(config)).name("match gallery").uid("gallery-match");
+                .process(new GalleryMatchFunction(settings.match())).name("match gallery").uid("gallery-match");
 
-        DataStream<DeadLetter> deadLetters = validated.getSideOutput(DeadLetters.TAG)
-                .union(updates.getSideOutput(DeadLetters.TAG), matches.getSideOutput(DeadLetters.TAG));
+        deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG), matches.getSideOutput(DeadLetters.TAG));
         return new Outputs(matches, deadLetters);
     }
 

@@ -12,55 +12,56 @@ public final class JobOptions {
     }
 
     public static final ConfigKey<String> KAFKA_BOOTSTRAP_SERVERS = ConfigKey.string("kafka.bootstrap-servers", null,
-            "Kafka bootstrap servers, host:port[,host:port]. Required by the job.");
+            "Kafka bootstrap servers.").documentedDefault("none (required by the job)");
     public static final ConfigKey<String> KAFKA_FRAMES_TOPIC = ConfigKey.string("kafka.frames-topic", "frames",
-            "Topic of camera frames (key camera id, value an encoded image).");
+            "Frames topic.");
     public static final ConfigKey<String> KAFKA_ENROLLMENTS_TOPIC = ConfigKey.string("kafka.enrollments-topic", "enrollments",
-            "Topic of enrollments (key person id, JSON value, null value deletes). Compaction recommended.");
+            "Enrollments topic (read from the earliest offset when the job has no state).");
     public static final ConfigKey<String> KAFKA_MATCHES_TOPIC = ConfigKey.string("kafka.matches-topic", "face-matches",
-            "Topic the matches are written to, exactly once.");
+            "Matches topic.");
     public static final ConfigKey<String> KAFKA_DEAD_LETTER_TOPIC = ConfigKey.string("kafka.dead-letter-topic", "frames-dlq",
-            "Topic of frames and enrollments that could not be processed, with an error header.");
+            "Dead-letter topic.");
     public static final ConfigKey<String> KAFKA_GROUP_ID = ConfigKey.string("kafka.group-id", "facestream",
-            "Consumer group id (offsets are committed on checkpoints, for monitoring).");
+            "Consumer group (offsets committed on checkpoints, for monitoring lag).");
     public static final ConfigKey<String> KAFKA_TRANSACTIONAL_ID_PREFIX = ConfigKey.string("kafka.transactional-id-prefix",
-            "facestream", "Prefix of the sinks' transactional ids; unique per job on a Kafka cluster.");
+            "facestream", "Prefix of the sinks' transactional ids; unique per job on one Kafka cluster.");
     public static final ConfigKey<Long> KAFKA_TRANSACTION_TIMEOUT_MS = ConfigKey.longValue("kafka.transaction-timeout-ms",
-            900_000L, 1, "Producer transaction timeout; at most the broker's transaction.max.timeout.ms, well above "
-                    + "the checkpoint interval.");
+            900_000L, 1, "Producer transaction timeout: at most the broker's `transaction.max.timeout.ms`, well above the "
+                    + "checkpoint interval.");
     public static final ConfigKey<String> KAFKA_STARTING_OFFSETS = ConfigKey.custom("kafka.starting-offsets", "committed",
             value -> {
                 if (!List.of("committed", "earliest", "latest").contains(value)) {
                     throw new IllegalArgumentException("must be committed, earliest or latest");
                 }
                 return value;
-            }, "Where a job without state starts reading frames: committed (group offsets, else earliest), earliest, "
-                    + "latest. Enrollments are always read from the earliest offset.");
+            }, "Frames start for a job without state: `committed` (group offsets, else earliest), `earliest`, `latest`.");
     public static final ConfigKey<String> KAFKA_PROPERTIES = ConfigKey.prefix("kafka.properties.",
-            "Any Kafka client property for sources and sinks, e.g. kafka.properties.security.protocol: SASL_SSL.");
+            "Any Kafka client property for sources and sinks, e.g. `kafka.properties.security.protocol: SASL_SSL`.");
 
     public static final ConfigKey<String> JOB_NAME = ConfigKey.string("job.name", "facestream", "Flink job name.");
     public static final ConfigKey<Integer> JOB_PARALLELISM = ConfigKey.integer("job.parallelism", 0, 0, 10_000,
-            "Parallelism of the frame path; 0 = Flink's default (the TaskManager slots of a local run).");
+            "Parallelism of the frame path; 0 = Flink's default.");
 
     public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS = ConfigKey.longValue("checkpoint.interval-ms", 10_000L, 100,
-            "Exactly-once checkpoint interval; matches become visible to read_committed consumers at each checkpoint.");
+            "Exactly-once checkpoint interval; matches become visible to `read_committed` consumers at each checkpoint.")
+            .documentedDefault("`10000` (local runs; on a cluster, the cluster's setting unless set)");
     public static final ConfigKey<String> CHECKPOINT_DIR = ConfigKey.string("checkpoint.dir", "checkpoints",
-            "Checkpoint directory: a path or URI (a mounted persistent volume on Kubernetes).");
+            "Checkpoint directory, a path or URI (a mounted volume on Kubernetes). Retained on cancel.")
+            .documentedDefault("`checkpoints` (local runs; on a cluster, the cluster's `state.checkpoints.dir` unless set)");
     public static final ConfigKey<String> STATE_BACKEND = ConfigKey.custom("state.backend", "hashmap", value -> {
         if (!value.equals("hashmap") && !value.equals("rocksdb")) {
             throw new IllegalArgumentException("must be hashmap or rocksdb");
         }
         return value;
-    }, "State backend: hashmap (heap) or rocksdb.");
+    }, "`hashmap` or `rocksdb`.").documentedDefault("`hashmap` (local runs; on a cluster, the cluster's unless set)");
 
     public static final ConfigKey<Long> WATERMARK_OUT_OF_ORDERNESS_MS = ConfigKey.longValue(
-            "watermark.max-out-of-orderness-ms", 2_000L, 0, "How late (by capture-ts) a frame may arrive.");
+            "watermark.max-out-of-orderness-ms", 2_000L, 0, "How late (by `capture-ts`) a frame may arrive.");
     public static final ConfigKey<Long> WATERMARK_IDLE_TIMEOUT_MS = ConfigKey.longValue("watermark.idle-timeout-ms",
-            30_000L, 0, "A frames partition silent this long stops holding back event time (0 = never idle).");
+            30_000L, 0, "A silent frames partition stops holding back event time after this (0 = never).");
 
     public static final ConfigKey<String> FLINK = ConfigKey.prefix("flink.",
-            "Any Flink configuration key, e.g. flink.rest.port: 8081 or flink.metrics.reporter.prom.factory.class: ...");
+            "Any Flink configuration key, e.g. `flink.rest.port: 8081`, `flink.metrics.reporter.prom.port: 9249`.");
 
     public static List<ConfigKey<?>> jobKeys() {
         return List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_FRAMES_TOPIC, KAFKA_ENROLLMENTS_TOPIC, KAFKA_MATCHES_TOPIC,

@@ -3,6 +3,7 @@ package io.facestream.job;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -48,19 +49,10 @@ public final class RunningJob implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out after " + timeout + " waiting for " + name + " (at " + value + ")");
             }
-            sleep(200);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             value = accumulator(name);
         }
         return value;
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one process) on loopback,
- * in its own JVM with its own class path (built by the local-kafka module), for the demo and
- * the tests. Stopped and its data deleted on {@link #close()}.
+ * in its own JVM with its own class path (written by this module's build), for the demo, the
+ * {@code broker} command and the tests. Stopped and its data deleted on {@link #close()}.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
@@ -121,7 +122,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
                 // not ready yet
             }
-            sleep(500);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
         }
         close();
         throw new IllegalStateException("the local Kafka broker did not become ready within " + timeout);
@@ -194,14 +195,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** The broker's class path, written by the local-kafka module's build. */
+    /** The broker's class path, written into this module's jar by its build. */
     static String brokerClassPath() {
-        Path file = FacestreamHome.path().resolve("local-kafka/target/broker-classpath.txt");
-        try {
-            return Files.readString(file).trim();
+        try (var in = LocalKafkaBroker.class.getResourceAsStream("broker-classpath.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("the local Kafka broker's class path is missing from the facestream-local-kafka "
+                        + "jar: build the project first (mvn -B -DskipTests package, or ./facestream does it)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
-            throw new IllegalStateException("the local Kafka broker's class path " + file + " is missing: build the project "
-                    + "first (mvn -B -DskipTests package, or ./facestream does it)", e);
+            throw new UncheckedIOException("cannot read the local Kafka broker's class path", e);
         }
     }
 
@@ -224,15 +227,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())) + "\n";
         } catch (IOException e) {
             return "(no " + file.getFileName() + ")\n";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,16 +1,20 @@
 package io.facestream.bench;
 
+import io.facestream.align.FaceAligner;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.PipelineOptions;
+import io.facestream.config.StreamOptions;
+import io.facestream.decode.ImageDecoder;
 import io.facestream.decode.OpenCvLoader;
 import io.facestream.detect.Letterbox;
 import io.facestream.embed.Vectors;
+import io.facestream.job.JobOptions;
 import io.facestream.match.GallerySnapshot;
 import io.facestream.match.IvfIndex;
 import io.facestream.pipeline.Face;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.ImageAnalysis;
-import io.facestream.pipeline.PipelineSettings;
+import io.facestream.stream.StreamSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,19 +43,23 @@ final class ComponentBenchmarks {
         this.seconds = seconds;
     }
 
+    /** The pipeline as the job's analysis operator opens it (batching included), with {@code overrides}. */
     private FacePipeline open(Map<String, String> overrides) {
         FaceStreamConfig adjusted = config;
         for (Map.Entry<String, String> entry : overrides.entrySet()) {
-            adjusted = adjusted.with(PipelineOptions.all().stream().filter(k -> k.name().equals(entry.getKey())).findFirst()
+            adjusted = adjusted.with(JobOptions.all().stream().filter(k -> k.name().equals(entry.getKey())).findFirst()
                     .orElseThrow(), entry.getValue());
         }
-        return FacePipeline.open(PipelineSettings.from(adjusted));
+        return FacePipeline.open(StreamSettings.from(adjusted).pipeline());
     }
 
-    /** Decode, detect, align, embed and match in plain Java on {@code threads} threads: frames per second. */
+    /**
+     * The job's analysis code (the same pipeline, opened with the same settings) and a gallery
+     * search, in plain Java on {@code threads} threads, without Flink or Kafka: frames per second.
+     */
     double bareFps(List<byte[]> frames, int threads) throws Exception {
         try (FacePipeline pipeline = open(Map.of(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1"))) {
-            GallerySnapshot gallery = GallerySnapshot.of(new io.facestream.match.Gallery());
+            GallerySnapshot gallery = GallerySnapshot.of(List.of());
             for (int i = 0; i < 8; i++) {
                 pipeline.analyze(frames.get(i % frames.size()), true);
             }
@@ -82,13 +90,14 @@ final class ComponentBenchmarks {
     Map<String, Double> detectorVsOpenCv(List<byte[]> frames) {
         Map<String, Double> result = new LinkedHashMap<>();
         try (FacePipeline pipeline = open(Map.of(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1"))) {
+            ImageDecoder decoder = new ImageDecoder(pipeline.settings().decodeLimits());
             List<Mat> images = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
-                images.add(pipeline.decoder().decode(frames.get(i % frames.size())));
+                images.add(decoder.decode(frames.get(i % frames.size())));
             }
             AtomicInteger n = new AtomicInteger();
             result.put("detector_fps", Stopwatch.perSecond(seconds, 3, () -> {
-                pipeline.detector().detect(images.get(n.getAndIncrement() % images.size()));
+                pipeline.analyze(images.get(n.getAndIncrement() % images.size()), false); // detection only
                 return 1;
             }));
             OpenCvLoader.ensureLoaded();
@@ -131,12 +140,16 @@ final class ComponentBenchmarks {
     /** Faces per second of the recognizer by batch size (dynamic batch), real aligned crops. */
     Map<Integer, Double> recognizerByBatch(List<byte[]> frames, int[] batchSizes) {
         Map<Integer, Double> facesPerSecond = new LinkedHashMap<>();
-        try (FacePipeline pipeline = open(Map.of(PipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true"))) {
+        // Batching off: each call below is one recognizer call of exactly that many crops.
+        try (FacePipeline pipeline = open(Map.of(PipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true",
+                StreamOptions.BATCHING_MAX_SIZE.name(), "1"))) {
+            ImageDecoder decoder = new ImageDecoder(pipeline.settings().decodeLimits());
+            FaceAligner aligner = new FaceAligner(pipeline.settings().recognizer());
             List<Mat> crops = new ArrayList<>();
             for (int i = 0; crops.size() < 64 && i < frames.size(); i++) {
-                Mat image = pipeline.decoder().decode(frames.get(i));
+                Mat image = decoder.decode(frames.get(i));
                 for (Face face : pipeline.analyze(image, false).faces()) {
-                    crops.add(pipeline.aligner().align(image, face.detection()));
+                    crops.add(aligner.align(image, face.detection()));
                 }
                 image.release();
             }
@@ -145,7 +158,7 @@ final class ComponentBenchmarks {
                 for (int i = 0; i < batch; i++) {
                     slice.add(crops.get(i % crops.size()));
                 }
-                facesPerSecond.put(batch, Stopwatch.perSecond(seconds / 2, 2, () -> pipeline.embedder().embedAll(slice).size()));
+                facesPerSecond.put(batch, Stopwatch.perSecond(seconds / 2, 2, () -> pipeline.embedCrops(slice).size()));
             }
             crops.forEach(Mat::release);
         }

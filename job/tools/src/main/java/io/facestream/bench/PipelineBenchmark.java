@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.demo.SamplePeople;
+import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
-import io.facestream.kafka.FaceStreamProducer;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
@@ -21,7 +21,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -100,9 +102,8 @@ final class PipelineBenchmark {
         broker.createTopics(Map.of(config.get(JobOptions.KAFKA_FRAMES_TOPIC), 2, config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), 1,
                 config.get(JobOptions.KAFKA_MATCHES_TOPIC), 2, config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 1));
         try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
-            for (SamplePeople.Person person : samples.people().subList(0, 2)) {
-                producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person.id(),
-                        EnrollmentRequest.imagesJson(person.name(), person.images()));
+            for (EnrollmentRequest person : samples.people().subList(0, 2)) {
+                producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person);
             }
         }
         return config;
@@ -131,7 +132,7 @@ final class PipelineBenchmark {
                 sent++;
             }
             producer.flush();
-            RunningJobPause.pause(200);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
         return residentMegabytes();
     }

@@ -1,8 +1,8 @@
 package io.facestream.cli;
 
+import io.facestream.decode.ImageDecoder;
 import io.facestream.detect.DetectedFace;
 import io.facestream.pipeline.Face;
-import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.ImageAnalysis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,8 +31,8 @@ final class Annotator {
         this.directory = directory;
     }
 
-    void write(Path source, byte[] encoded, ImageAnalysis analysis, FacePipeline pipeline) {
-        Mat image = pipeline.decoder().decode(encoded);
+    void write(Path source, byte[] encoded, ImageAnalysis analysis, ImageDecoder decoder) {
+        Mat image = decoder.decode(encoded);
         try {
             int thickness = Math.max(1, Math.round(Math.max(image.cols(), image.rows()) / 500f));
             for (Face face : analysis.faces()) {

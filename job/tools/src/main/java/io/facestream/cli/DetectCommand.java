@@ -1,8 +1,10 @@
 package io.facestream.cli;
 
+import io.facestream.decode.ImageDecoder;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.ImageAnalysis;
 import io.facestream.pipeline.PipelineSettings;
+import io.facestream.pipeline.StageTimings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,14 +44,16 @@ class DetectCommand implements Callable<Integer> {
         int errors = 0;
         Annotator annotator = annotateDir == null ? null : new Annotator(annotateDir);
         PrintWriter out = spec.commandLine().getOut();
-        try (FacePipeline pipeline = FacePipeline.open(settings)) {
+        StageTimings stageTimings = new StageTimings();
+        try (FacePipeline pipeline = FacePipeline.open(settings, stageTimings)) {
             for (Path image : images) {
                 try {
                     byte[] bytes = ImageInputs.read(image, settings.decodeLimits().maxBytes());
+                    stageTimings.reset();
                     ImageAnalysis analysis = pipeline.analyze(bytes, embed());
-                    JsonLines.print(out, JsonLines.analysis(image.toString(), analysis, timings));
+                    JsonLines.print(out, JsonLines.analysis(image.toString(), analysis, timings ? stageTimings : null));
                     if (annotator != null) {
-                        annotator.write(image, bytes, analysis, pipeline);
+                        annotator.write(image, bytes, analysis, new ImageDecoder(settings.decodeLimits()));
                     }
                 } catch (RuntimeException e) {
                     errors++;

@@ -1,6 +1,6 @@
 package io.facestream.cli;
 
-import io.facestream.kafka.FaceStreamProducer;
+import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.serde.EnrollmentRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class EnrollCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap)) {
             if (action.delete != null) {
-                producer.sendEnrollment(topic, action.delete, null);
+                producer.sendDeletion(topic, action.delete);
                 spec.commandLine().getOut().println("{\"deleted\":\"" + action.delete + "\"}");
                 return 0;
             }
@@ -64,7 +64,7 @@ class EnrollCommand implements Callable<Integer> {
                 }
                 images.add(Files.readAllBytes(image));
             }
-            producer.sendEnrollment(topic, action.enrol.id, EnrollmentRequest.imagesJson(action.enrol.name, images));
+            producer.sendEnrollment(topic, EnrollmentRequest.ofImages(action.enrol.id, action.enrol.name, images));
             spec.commandLine().getOut().println("{\"enrolled\":\"" + action.enrol.id + "\",\"images\":" + images.size() + "}");
             return 0;
         }

@@ -2,14 +2,14 @@ package io.facestream.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code ./facestream} command line. Results go to stdout as JSON lines; logs to stderr. */
 @Command(name = "facestream", mixinStandardHelpOptions = true, version = "facestream 0.1.0",
         description = "Real-time face recognition over camera streams, as an Apache Flink job.",
         subcommands = {DetectCommand.class, EmbedCommand.class, CompareCommand.class, JobCommand.class, ProduceCommand.class,
-            EnrollCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            EnrollCommand.class, DemoCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class FaceStreamCli {
 
     /** Exit status when a model or the configuration cannot be used at all. */

@@ -17,7 +17,8 @@ final class JsonLines {
     private JsonLines() {
     }
 
-    static ObjectNode analysis(String image, ImageAnalysis analysis, boolean withTimings) {
+    /** One image's line; {@code timings} (those of this image) are added when not null. */
+    static ObjectNode analysis(String image, ImageAnalysis analysis, StageTimings timings) {
         ObjectNode line = MAPPER.createObjectNode();
         line.put("image", image);
         line.put("width", analysis.width());
@@ -26,13 +27,12 @@ final class JsonLines {
         for (Face face : analysis.faces()) {
             faces.add(face(face));
         }
-        if (withTimings) {
-            StageTimings t = analysis.timings();
-            ObjectNode timings = line.putObject("timingsMs");
-            timings.put("decode", millis(t.decodeNanos()));
-            timings.put("detect", millis(t.detectNanos()));
-            timings.put("align", millis(t.alignNanos()));
-            timings.put("embed", millis(t.embedNanos()));
+        if (timings != null) {
+            ObjectNode node = line.putObject("timingsMs");
+            node.put("decode", millis(timings.decodeNanos()));
+            node.put("detect", millis(timings.detectNanos()));
+            node.put("align", millis(timings.alignNanos()));
+            node.put("embed", millis(timings.embedNanos()));
         }
         return line;
     }

@@ -1,9 +1,9 @@
 package io.facestream.cli;
 
 import io.facestream.ingest.EncodedFrame;
+import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.ingest.FrameOptions;
 import io.facestream.ingest.FrameSource;
-import io.facestream.kafka.FaceStreamProducer;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;

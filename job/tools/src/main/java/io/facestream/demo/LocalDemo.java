@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.PipelineOptions;
 import io.facestream.ingest.EncodedFrame;
+import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.ingest.FrameOptions;
 import io.facestream.ingest.FrameSource;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
-import io.facestream.kafka.FaceStreamProducer;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
@@ -60,7 +60,7 @@ public final class LocalDemo {
     public int run() throws Exception {
         Path modelsDir = Path.of(options.overrides().getOrDefault(PipelineOptions.MODELS_DIR.name(), "models"));
         SamplePeople samples = new SamplePeople(modelsDir);
-        List<SamplePeople.Person> people = samples.people();
+        List<EnrollmentRequest> people = samples.people();
         Map<String, Path> cameras = samples.cameras();
         Path work = Files.createTempDirectory("facestream-demo-");
         err.println("demo: starting a local Kafka broker ...");
@@ -71,9 +71,8 @@ public final class LocalDemo {
                     config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), 1, config.get(JobOptions.KAFKA_MATCHES_TOPIC), 2,
                     config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 1));
             try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
-                for (SamplePeople.Person person : people) {
-                    producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person.id(),
-                            EnrollmentRequest.imagesJson(person.name(), person.images()));
+                for (EnrollmentRequest person : people) {
+                    producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person);
                 }
                 err.printf("demo: enrolled %d people (franck, cap and %d distractors) on %s%n", people.size(),
                         people.size() - 2, broker.bootstrapServers());

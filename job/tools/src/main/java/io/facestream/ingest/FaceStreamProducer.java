@@ -1,5 +1,6 @@
-package io.facestream.kafka;
+package io.facestream.ingest;
 
+import io.facestream.serde.EnrollmentRequest;
 import io.facestream.serde.FrameDeserializationSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -43,7 +44,17 @@ public final class FaceStreamProducer implements AutoCloseable {
         return producer.send(record);
     }
 
-    /** An enrollment: key person id, value the JSON (null deletes the person). */
+    /** An enrollment, waiting until the broker has it. */
+    public void sendEnrollment(String topic, EnrollmentRequest request) {
+        sendEnrollment(topic, request.personId(), request.json());
+    }
+
+    /** A tombstone: the person is deleted. */
+    public void sendDeletion(String topic, String personId) {
+        sendEnrollment(topic, personId, null);
+    }
+
+    /** An enrollments-topic record as given: key person id, value the JSON (null deletes the person). */
     public void sendEnrollment(String topic, String personId, byte[] json) {
         try {
             producer.send(new ProducerRecord<>(topic, utf8(personId), json)).get();

@@ -1,10 +1,10 @@
 package io.facestream.cli;
 
-import io.facestream.testing.HostileImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.testing.HostileImages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, in-process: JSON lines, errors per file, exit status. */
+@Tag("model")
 class FaceStreamCliTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -1,4 +1,4 @@
-package io.facestream.job;
+package io.facestream.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,10 +7,11 @@ import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.EncodedFrame;
+import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.ingest.FrameOptions;
 import io.facestream.ingest.FrameSource;
+import io.facestream.job.JobOptions;
 import io.facestream.kafka.CommittedRecords;
-import io.facestream.kafka.FaceStreamProducer;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.serde.EnrollmentRequest;
 import java.io.IOException;
@@ -32,13 +33,6 @@ final class JobTestSupport {
     private static final Map<String, List<byte[]>> FRAME_CACHE = new ConcurrentHashMap<>();
 
     private JobTestSupport() {
-    }
-
-    /** Accumulators reach the client with TaskManager heartbeats: every 500 ms instead of 10 s. */
-    static org.apache.flink.configuration.Configuration fastHeartbeats() {
-        org.apache.flink.configuration.Configuration configuration = new org.apache.flink.configuration.Configuration();
-        configuration.set(org.apache.flink.configuration.HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(500));
-        return configuration;
     }
 
     static Path modelsDir() {
@@ -102,12 +96,12 @@ final class JobTestSupport {
         producer.flush();
     }
 
-    static void enroll(FaceStreamProducer producer, String topic, SamplePeople.Person person) {
-        producer.sendEnrollment(topic, person.id(), EnrollmentRequest.imagesJson(person.name(), person.images()));
+    static void enroll(FaceStreamProducer producer, String topic, EnrollmentRequest person) {
+        producer.sendEnrollment(topic, person);
     }
 
-    static SamplePeople.Person person(String id) {
-        return samples().people().stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+    static EnrollmentRequest person(String id) {
+        return samples().people().stream().filter(p -> p.personId().equals(id)).findFirst().orElseThrow();
     }
 
     /** Committed records of a topic, read until nothing new arrived for {@code quiet}. */

@@ -1,4 +1,4 @@
-package io.facestream.job;
+package io.facestream.e2e;
 
 import io.facestream.kafka.LocalKafkaBroker;
 import org.junit.jupiter.api.extension.AfterAllCallback;

@@ -1,17 +1,20 @@
-package io.facestream.job;
+package io.facestream.e2e;
 
-import static io.facestream.job.JobTestSupport.committed;
-import static io.facestream.job.JobTestSupport.config;
-import static io.facestream.job.JobTestSupport.enroll;
-import static io.facestream.job.JobTestSupport.json;
-import static io.facestream.job.JobTestSupport.person;
-import static io.facestream.job.JobTestSupport.sendFrames;
-import static io.facestream.job.JobTestSupport.videoFrames;
+import static io.facestream.e2e.JobTestSupport.committed;
+import static io.facestream.e2e.JobTestSupport.config;
+import static io.facestream.e2e.JobTestSupport.enroll;
+import static io.facestream.e2e.JobTestSupport.json;
+import static io.facestream.e2e.JobTestSupport.person;
+import static io.facestream.e2e.JobTestSupport.sendFrames;
+import static io.facestream.e2e.JobTestSupport.videoFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.kafka.FaceStreamProducer;
+import io.facestream.ingest.FaceStreamProducer;
+import io.facestream.job.FaceStreamJob;
+import io.facestream.job.JobOptions;
+import io.facestream.job.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The job as {@code ./facestream job} runs it (a local Flink with its web UI): people enrolled
  * while it runs start matching, a tombstone stops them, and the REST API shows the job.
  */
-class LiveEnrollmentITCase {
+@Tag("model")
+@Tag("flink")
+@Tag("kafka")
+class LocalRunITCase {
     @RegisterExtension
     static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 

@@ -1,0 +1,58 @@
+package io.facestream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.facestream.config.ConfigException;
+import io.facestream.config.PipelineOptions;
+import io.facestream.config.StreamOptions;
+import io.facestream.serde.EnrollmentRecord;
+import io.facestream.serde.FrameRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job's settings are resolved when it is created, and its graph carries the documented operator uids. */
+@Tag("model")
+class FaceStreamJobTest {
+    @Test
+    void aWrongModelIdFailsWhenTheJobIsCreatedNamingTheKey() {
+        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(PipelineOptions.RECOGNIZER_MODEL.name(), "arcface"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("configuration key 'recognizer.model': ")
+                .hasMessageContaining("has no recognizer 'arcface'; it has [faceplugin-fr]");
+        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(PipelineOptions.DETECTOR_MODEL.name(), "scrfd"))))
+                .hasMessageStartingWith("configuration key 'detector.model': ")
+                .hasMessageContaining("has no detector 'scrfd'");
+    }
+
+    @Test
+    void aMissingModelsDirectoryOrGalleryDirectoryIsNamed(@TempDir Path temp) {
+        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(PipelineOptions.MODELS_DIR.name(), temp.toString()))))
+                .hasMessageStartingWith("configuration key 'models.dir': ").hasMessageContaining("does not exist");
+        Path missing = temp.resolve("people");
+        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(StreamOptions.GALLERY_DIR.name(), missing.toString()))))
+                .hasMessage("configuration key 'gallery.dir': " + missing + " is not a directory");
+    }
+
+    @Test
+    void theGraphHasTheDocumentedOperatorUids(@TempDir Path gallery) throws Exception {
+        Files.createDirectories(gallery.resolve("ann"));
+        Files.write(gallery.resolve("ann/1.jpg"), new byte[] {1});
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FaceStreamJob job = new FaceStreamJob(InMemoryJob.config(Map.of(StreamOptions.GALLERY_DIR.name(), gallery.toString())));
+        job.build(env, InMemoryJob.source(List.<FrameRecord>of(), FrameRecord.class),
+                InMemoryJob.source(List.<EnrollmentRecord>of(), EnrollmentRecord.class)).matches().print();
+        List<String> uids = StreamSupport.stream(env.getStreamGraph(false).getStreamNodes().spliterator(), false)
+                .map(StreamNode::getTransformationUID).filter(uid -> uid != null).toList();
+        assertThat(uids).contains("frames-source", "frame-validation", "face-analysis", "enrollments-source",
+                "gallery-dir-source", "gallery-dir", "enrollment", "gallery-match");
+    }
+}
