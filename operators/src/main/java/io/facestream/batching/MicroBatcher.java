@@ -11,7 +11,9 @@ import java.util.function.Function;
 /**
  * Collects items submitted from many threads (face crops of frames in flight) into batches of
  * at most {@code maxBatch}, waiting at most {@code flushTimeoutMicros} after the first item of
- * a batch, and runs one call per batch on its own thread.
+ * a batch, and runs one call per batch on its own thread. An exception fails the items of its
+ * batch only; a {@link Error} (out of memory, a broken native library) ends the batcher: every
+ * waiting and later item fails with it at once, so callers can give up instead of waiting forever.
  */
 public final class MicroBatcher<I, O> implements AutoCloseable {
     private record Pending<I, O>(I item, CompletableFuture<O> result) {
@@ -23,6 +25,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final BlockingQueue<Pending<I, O>> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private volatile boolean closed;
+    private volatile Error fatal;
 
     public MicroBatcher(String name, Function<List<I>, List<O>> batchFunction, int maxBatch, long flushTimeoutMicros) {
         if (maxBatch < 1) {
@@ -38,11 +41,18 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
 
     public CompletableFuture<O> submit(I item) {
         CompletableFuture<O> result = new CompletableFuture<>();
+        if (fatal != null) {
+            result.completeExceptionally(fatal);
+            return result;
+        }
         if (closed) {
             result.completeExceptionally(new IllegalStateException("batcher is closed"));
             return result;
         }
         queue.add(new Pending<>(item, result));
+        if (fatal != null || closed) { // ended while adding: the worker will not take it
+            failRemaining();
+        }
         return result;
     }
 
@@ -82,6 +92,10 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            } catch (Error e) {
+                fatal = e;
+                batch.forEach(pending -> pending.result().completeExceptionally(e));
+                break;
             } finally {
                 batch.clear();
             }
@@ -106,8 +120,9 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     }
 
     private void failRemaining() {
+        Throwable reason = fatal != null ? fatal : new IllegalStateException("batcher closed");
         for (Pending<I, O> pending; (pending = queue.poll()) != null; ) {
-            pending.result().completeExceptionally(new IllegalStateException("batcher closed"));
+            pending.result().completeExceptionally(reason);
         }
     }
 

@@ -26,6 +26,9 @@ public final class PipelineOptions {
     public static final ConfigKey<Integer> DETECTOR_MIN_FACE_SIZE = ConfigKey.integer("detector.min-face-size", 0,
             0, 100_000, "Faces whose box's shorter side is smaller (pixels, original image) are dropped.");
 
+    public static final ConfigKey<Integer> DETECTOR_MAX_FACES = ConfigKey.integer("detector.max-faces", 64, 1, 10_000,
+            "Most faces kept per image, the best-scoring ones; the rest are dropped and counted (`facesOverLimit`).");
+
     public static final ConfigKey<String> RECOGNIZER_MODEL = ConfigKey.string("recognizer.model", "faceplugin-fr",
             "Recognizer id in the manifest.");
 
@@ -60,7 +63,7 @@ public final class PipelineOptions {
 
     public static List<ConfigKey<?>> all() {
         return List.of(MODELS_DIR, MODELS_MANIFEST, DETECTOR_MODEL, DETECTOR_SCORE_THRESHOLD, DETECTOR_NMS_IOU,
-                DETECTOR_MIN_FACE_SIZE, RECOGNIZER_MODEL, RECOGNIZER_THRESHOLD, DECODE_MAX_PIXELS, DECODE_MAX_BYTES,
+                DETECTOR_MIN_FACE_SIZE, DETECTOR_MAX_FACES, RECOGNIZER_MODEL, RECOGNIZER_THRESHOLD, DECODE_MAX_PIXELS, DECODE_MAX_BYTES,
                 INFERENCE_DEVICE, INFERENCE_INTRA_OP_THREADS, INFERENCE_INTER_OP_THREADS, INFERENCE_DYNAMIC_BATCH);
     }
 }

@@ -17,6 +17,11 @@ public final class StreamOptions {
             "Analysis threads per async operator instance; 0 = one per core. Set `inference.intra-op-threads: 1` "
                     + "when this is above 1.");
 
+    public static final ConfigKey<Integer> ASYNC_MAX_CONSECUTIVE_FAILURES = ConfigKey.integer("async.max-consecutive-failures",
+            20, 1, 1_000_000, "After this many frames in a row fail in analysis (an inference error, not a frame's own "
+                    + "bytes), the task fails and Flink restarts it (e.g. a lost GPU context) instead of sending every "
+                    + "frame to the dead-letter topic; the frames since the last checkpoint are analysed again.");
+
     public static final ConfigKey<Integer> BATCHING_MAX_SIZE = ConfigKey.integer("batching.max-size", 8, 1, 1024,
             "Most face crops per recognizer call across frames in flight (1 when the model's batch is fixed at 1, as the "
                     + "default model's is unless `inference.dynamic-batch` is on).");
@@ -36,7 +41,7 @@ public final class StreamOptions {
                     + "(approximate, recall@1 about 0.99 on clustered galleries) instead of every embedding.");
 
     public static List<ConfigKey<?>> all() {
-        return List.of(ASYNC_CAPACITY, ASYNC_TIMEOUT_MS, ASYNC_THREADS, BATCHING_MAX_SIZE, BATCHING_FLUSH_TIMEOUT_US,
+        return List.of(ASYNC_CAPACITY, ASYNC_TIMEOUT_MS, ASYNC_THREADS, ASYNC_MAX_CONSECUTIVE_FAILURES, BATCHING_MAX_SIZE, BATCHING_FLUSH_TIMEOUT_US,
                 MATCHES_EMIT_UNKNOWN, GALLERY_DIR, GALLERY_INDEX_MIN_EMBEDDINGS);
     }
 }

@@ -18,10 +18,10 @@ public final class IvfIndex {
     private final float[] centroids;
     private final int lists;
     private final int[] listStart;
-    private final float[] rows;
+    private final EmbeddingRows rows;
     private final int[] originalRow;
 
-    private IvfIndex(int dimension, float[] centroids, int lists, int[] listStart, float[] rows, int[] originalRow) {
+    private IvfIndex(int dimension, float[] centroids, int lists, int[] listStart, EmbeddingRows rows, int[] originalRow) {
         this.dimension = dimension;
         this.centroids = centroids;
         this.lists = lists;
@@ -35,11 +35,12 @@ public final class IvfIndex {
     }
 
     /**
-     * Builds the index over {@code count} unit-length rows of {@code matrix} (row-major), training
-     * the quantizer on at most {@code trainingSample} rows with {@code iterations} k-means rounds.
+     * Builds the index over the unit-length {@code matrix} rows, training the quantizer on at most
+     * {@code trainingSample} rows with {@code iterations} k-means rounds.
      */
-    public static IvfIndex build(float[] matrix, int count, int dimension, int lists, int iterations, int trainingSample,
-                                 long seed) {
+    public static IvfIndex build(EmbeddingRows matrix, int lists, int iterations, int trainingSample, long seed) {
+        int count = matrix.rows();
+        int dimension = matrix.dimension();
         if (count < lists) {
             throw new IllegalArgumentException("need at least as many rows (" + count + ") as lists (" + lists + ")");
         }
@@ -48,26 +49,25 @@ public final class IvfIndex {
         int[] sampleRows = random.ints(0, count).distinct().limit(sample).toArray();
         float[] centroids = new float[lists * dimension];
         for (int c = 0; c < lists; c++) {
-            System.arraycopy(matrix, sampleRows[c] * dimension, centroids, c * dimension, dimension);
+            System.arraycopy(matrix.row(sampleRows[c]), 0, centroids, c * dimension, dimension);
         }
         int[] assignment = new int[sample];
         for (int iteration = 0; iteration < iterations; iteration++) {
             float[] current = centroids;
-            IntStream.range(0, sample).parallel().forEach(s -> assignment[s] = nearest(current, lists, matrix,
-                    sampleRows[s] * dimension, dimension));
+            IntStream.range(0, sample).parallel().forEach(s -> assignment[s] = nearest(current, lists, matrix, sampleRows[s]));
             float[] sums = new float[lists * dimension];
             int[] sizes = new int[lists];
             for (int s = 0; s < sample; s++) {
                 int c = assignment[s];
                 sizes[c]++;
-                int from = sampleRows[s] * dimension;
+                float[] row = matrix.row(sampleRows[s]);
                 for (int i = 0; i < dimension; i++) {
-                    sums[c * dimension + i] += matrix[from + i];
+                    sums[c * dimension + i] += row[i];
                 }
             }
             for (int c = 0; c < lists; c++) {
                 if (sizes[c] == 0) { // an empty cell restarts at a random sample row
-                    System.arraycopy(matrix, sampleRows[random.nextInt(sample)] * dimension, sums, c * dimension, dimension);
+                    System.arraycopy(matrix.row(sampleRows[random.nextInt(sample)]), 0, sums, c * dimension, dimension);
                 }
                 normalize(sums, c * dimension, dimension);
             }
@@ -76,7 +76,7 @@ public final class IvfIndex {
         float[] finalCentroids = centroids;
         int[] cellOfRow = new int[count];
         ForkJoinPool.commonPool().submit(() -> IntStream.range(0, count).parallel()
-                .forEach(r -> cellOfRow[r] = nearest(finalCentroids, lists, matrix, r * dimension, dimension))).join();
+                .forEach(r -> cellOfRow[r] = nearest(finalCentroids, lists, matrix, r))).join();
         int[] listStart = new int[lists + 1];
         for (int cell : cellOfRow) {
             listStart[cell + 1]++;
@@ -85,11 +85,11 @@ public final class IvfIndex {
             listStart[c + 1] += listStart[c];
         }
         int[] fill = Arrays.copyOf(listStart, lists);
-        float[] rows = new float[count * dimension];
+        EmbeddingRows rows = new EmbeddingRows(count, dimension);
         int[] originalRow = new int[count];
         for (int r = 0; r < count; r++) {
             int slot = fill[cellOfRow[r]]++;
-            System.arraycopy(matrix, r * dimension, rows, slot * dimension, dimension);
+            rows.copyRow(matrix, r, slot);
             originalRow[slot] = r;
         }
         return new IvfIndex(dimension, finalCentroids, lists, listStart, rows, originalRow);
@@ -118,7 +118,7 @@ public final class IvfIndex {
         float bestScore = Float.NEGATIVE_INFINITY;
         for (int cell : best) {
             for (int slot = listStart[cell]; slot < listStart[cell + 1]; slot++) {
-                float score = Vectors.dot(rows, slot * dimension, probe, 0, dimension);
+                float score = rows.dot(slot, probe);
                 if (score > bestScore) {
                     bestScore = score;
                     bestRow = originalRow[slot];
@@ -134,14 +134,14 @@ public final class IvfIndex {
 
     /** Bytes held: rows, centroids and the row map. */
     public long memoryBytes() {
-        return (long) rows.length * Float.BYTES + (long) centroids.length * Float.BYTES + (long) originalRow.length * Integer.BYTES;
+        return rows.bytes() + (long) centroids.length * Float.BYTES + (long) originalRow.length * Integer.BYTES;
     }
 
-    private static int nearest(float[] centroids, int lists, float[] matrix, int offset, int dimension) {
+    private static int nearest(float[] centroids, int lists, EmbeddingRows matrix, int row) {
         int best = 0;
         float bestScore = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < lists; c++) {
-            float score = Vectors.dot(centroids, c * dimension, matrix, offset, dimension);
+            float score = matrix.dot(row, centroids, c * matrix.dimension());
             if (score > bestScore) {
                 bestScore = score;
                 best = c;

@@ -91,6 +91,11 @@ public final class FacePipeline implements AutoCloseable {
         long start = System.nanoTime();
         List<DetectedFace> detections = detector.detect(bgr);
         long detected = System.nanoTime();
+        int maxFaces = settings.detection().maxFaces();
+        if (detections.size() > maxFaces) { // best score first: keep the head
+            listener.facesOverLimit(detections.size() - maxFaces);
+            detections = detections.subList(0, maxFaces);
+        }
         listener.detected(detections.size(), detected - start);
         List<Face> faces = new ArrayList<>(detections.size());
         if (!embed || detections.isEmpty()) {

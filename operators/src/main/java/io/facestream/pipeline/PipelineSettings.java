@@ -55,7 +55,7 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
         DetectorSettings detection = new DetectorSettings(
                 (float) (score != null ? score : detector.defaultScoreThreshold()),
                 (float) (nms != null ? nms : detector.defaultNmsIou()),
-                config.get(PipelineOptions.DETECTOR_MIN_FACE_SIZE));
+                config.get(PipelineOptions.DETECTOR_MIN_FACE_SIZE), config.get(PipelineOptions.DETECTOR_MAX_FACES));
         InferenceSettings inference = new InferenceSettings(
                 InferenceDevice.parse(config.get(PipelineOptions.INFERENCE_DEVICE)),
                 config.get(PipelineOptions.INFERENCE_INTRA_OP_THREADS),

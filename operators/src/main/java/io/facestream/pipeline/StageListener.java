@@ -17,6 +17,10 @@ public interface StageListener {
     default void detected(int faces, long nanos) {
     }
 
+    /** More faces than {@code detector.max-faces} were found: {@code dropped} of the lowest scores were left out. */
+    default void facesOverLimit(int dropped) {
+    }
+
     default void aligned(int faces, long nanos) {
     }
 

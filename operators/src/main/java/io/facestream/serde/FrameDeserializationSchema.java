@@ -1,5 +1,7 @@
 package io.facestream.serde;
 
+import java.time.Instant;
+import java.io.Serializable;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -8,11 +10,34 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Frames topic: key = camera id (UTF-8), value = an encoded image, headers {@code capture-ts}
  * (epoch millis, UTF-8 decimal; the Kafka timestamp when absent) and {@code frame-seq}
- * (UTF-8 decimal; the Kafka offset when absent). Never throws: a bad record is marked.
+ * (UTF-8 decimal; the Kafka offset when absent). Never throws: a bad record is marked with the
+ * reason. A capture time must be plausible: not negative (Kafka refuses such a timestamp on the
+ * matches it would stamp), not before 2000 (a camera whose clock was never set), and not further
+ * ahead of this machine's clock than {@code maxClockSkewMs} (it would drag event time forward
+ * for every camera of the partition).
  */
 public final class FrameDeserializationSchema implements KafkaRecordDeserializationSchema<FrameRecord> {
     public static final String CAPTURE_TS = "capture-ts";
     public static final String FRAME_SEQ = "frame-seq";
+    /** 2000-01-01T00:00:00Z: earlier capture times come from cameras whose clock was never set. */
+    public static final long EARLIEST_CAPTURE_TS = 946_684_800_000L;
+
+    /** This machine's clock, in epoch milliseconds (serializable: the schema travels with the job). */
+    public interface Clock extends Serializable {
+        long nowMs();
+    }
+
+    private final long maxClockSkewMs;
+    private final Clock clock;
+
+    public FrameDeserializationSchema(long maxClockSkewMs) {
+        this(maxClockSkewMs, System::currentTimeMillis);
+    }
+
+    public FrameDeserializationSchema(long maxClockSkewMs, Clock clock) {
+        this.maxClockSkewMs = maxClockSkewMs;
+        this.clock = clock;
+    }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameRecord> out) {
@@ -37,7 +62,27 @@ public final class FrameDeserializationSchema implements KafkaRecordDeserializat
                 problem = "header " + FRAME_SEQ + " is not a number: '" + abbreviate(seqText) + "'";
             }
         }
+        if (problem == null) {
+            problem = implausible(captureTs, captureText != null);
+        }
         out.collect(new FrameRecord(camera == null ? "" : camera, frameSeq, captureTs, raw, problem));
+    }
+
+    private String implausible(long captureTs, boolean fromHeader) {
+        String source = fromHeader ? "header " + CAPTURE_TS : "the Kafka timestamp (no " + CAPTURE_TS + " header)";
+        if (captureTs < 0) {
+            return "capture time " + captureTs + " from " + source + " is negative";
+        }
+        if (captureTs < EARLIEST_CAPTURE_TS) {
+            return "capture time " + Instant.ofEpochMilli(captureTs) + " from " + source
+                    + " is before 2000: is the camera's clock set?";
+        }
+        long ahead = captureTs - clock.nowMs();
+        if (ahead > maxClockSkewMs) {
+            return "capture time " + Instant.ofEpochMilli(captureTs) + " from " + source + " is " + ahead
+                    + " ms ahead of this machine's clock, more than frames.max-clock-skew-ms=" + maxClockSkewMs;
+        }
+        return null;
     }
 
     private static String abbreviate(String text) {

@@ -7,12 +7,14 @@ import org.apache.flink.metrics.Counter;
 /** The analysis stages as metrics: faces detected, detector and recognizer latency, recognizer batch sizes. */
 final class AnalysisMetrics implements StageListener {
     private final Counter facesDetected;
+    private final Counter facesOverLimit;
     private final OperatorMetrics.SynchronizedHistogram detectorLatency;
     private final OperatorMetrics.SynchronizedHistogram recognizerLatency;
     private final OperatorMetrics.SynchronizedHistogram batchSize;
 
     AnalysisMetrics(OperatorMetrics metrics) {
         facesDetected = metrics.counter(StreamMetrics.FACES_DETECTED);
+        facesOverLimit = metrics.counter(StreamMetrics.FACES_OVER_LIMIT);
         detectorLatency = metrics.histogram(StreamMetrics.DETECTOR_LATENCY_MS);
         recognizerLatency = metrics.histogram(StreamMetrics.RECOGNIZER_LATENCY_MS);
         batchSize = metrics.histogram(StreamMetrics.BATCH_SIZE);
@@ -22,6 +24,11 @@ final class AnalysisMetrics implements StageListener {
     public void detected(int faces, long nanos) {
         facesDetected.inc(faces);
         detectorLatency.update(TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    @Override
+    public void facesOverLimit(int dropped) {
+        facesOverLimit.inc(dropped);
     }
 
     @Override

@@ -12,6 +12,7 @@ public final class DeadLetters {
     public static final String STAGE_DECODE = "decode";
     public static final String STAGE_ANALYSIS = "analysis";
     public static final String STAGE_TIMEOUT = "timeout";
+    public static final String STAGE_OVERLOAD = "overload";
     public static final String STAGE_ENROLLMENT = "enrollment";
 
     private DeadLetters() {

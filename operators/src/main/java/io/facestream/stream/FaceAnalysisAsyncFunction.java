@@ -4,13 +4,18 @@ import io.facestream.decode.ImageRefusedException;
 import io.facestream.inference.InferenceDevice;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.PipelineSettings;
+import io.facestream.pipeline.StageListener;
 import io.facestream.serde.FrameRecord;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
@@ -22,9 +27,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the face pipeline on each frame off the task thread. Face crops of all frames in flight
- * share recognizer calls when the settings batch them. Never fails the job: every error,
- * timeouts included, becomes a failed {@link AnalyzedFrame} that the next stage sends to the
- * dead-letter topic.
+ * share recognizer calls when the settings batch them.
+ *
+ * <p>A frame's own problem never fails the job: undecodable bytes, an analysis error, a timeout
+ * or an overload each become a failed {@link AnalyzedFrame} that the next stage sends to the
+ * dead-letter topic. The queue of frames waiting for a thread is bounded, and a frame that times
+ * out is taken off the queue (or its thread interrupted and its result discarded), so overload
+ * cannot pile up memory. Faults that no frame causes fail the task instead, so Flink restarts it
+ * and the frames since the last checkpoint are analysed again: a {@link Error} (e.g. in the
+ * micro-batcher's thread), and {@code maxConsecutiveFailures} analysis errors in a row (e.g. a
+ * lost GPU context).
  */
 public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, AnalyzedFrame> {
     private static final Logger LOG = LoggerFactory.getLogger(FaceAnalysisAsyncFunction.class);
@@ -35,8 +47,9 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
     private final AnalysisSettings settings;
 
     private transient FacePipeline pipeline;
-    private transient ExecutorService executor;
-    private transient AtomicInteger inFlight;
+    private transient ThreadPoolExecutor executor;
+    private transient Map<ResultFuture<AnalyzedFrame>, Analysis> inFlight;
+    private transient AtomicInteger consecutiveFailures;
 
     public FaceAnalysisAsyncFunction(PipelineSettings pipelineSettings, AnalysisSettings settings) {
         this.pipelineSettings = pipelineSettings;
@@ -46,21 +59,30 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
     @Override
     public void open(OpenContext openContext) {
         OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
-        pipeline = FacePipeline.open(onAssignedGpu(pipelineSettings), new AnalysisMetrics(metrics));
+        pipeline = openPipeline(onAssignedGpu(pipelineSettings), new AnalysisMetrics(metrics));
         // The task reports RUNNING only after open(): warm the models so the first frame is not slow.
         LOG.info("models warmed up in {} ms", pipeline.warmUp().toMillis());
         int threads = settings.threads() > 0 ? settings.threads() : Runtime.getRuntime().availableProcessors();
         String name = getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
         AtomicInteger threadCount = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "face-analysis-" + threadCount.incrementAndGet() + " (" + name + ")");
-            thread.setDaemon(true);
-            return thread;
-        });
-        inFlight = new AtomicInteger();
-        metrics.group().gauge(StreamMetrics.ASYNC_IN_FLIGHT, inFlight::get);
+        // Flink admits at most `capacity` frames; timed-out ones leave the queue, so it never holds more.
+        executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(settings.capacity()),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "face-analysis-" + threadCount.incrementAndGet() + " (" + name + ")");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        inFlight = new ConcurrentHashMap<>();
+        consecutiveFailures = new AtomicInteger();
+        metrics.group().gauge(StreamMetrics.ASYNC_IN_FLIGHT, () -> inFlight.size());
+        metrics.group().gauge(StreamMetrics.ANALYSIS_QUEUE, () -> executor.getQueue().size());
         LOG.info("face analysis ready on {} with {} threads, recognizer batch {}", pipeline.device(), threads,
                 pipeline.recognizerBatch());
+    }
+
+    /** Opens the pipeline this function analyses with (a seam for tests that inject faults). */
+    protected FacePipeline openPipeline(PipelineSettings settings, StageListener listener) {
+        return FacePipeline.open(settings, listener);
     }
 
     /** The GPU Flink's external resource framework assigned to this TaskManager, when CUDA is wanted. */
@@ -77,19 +99,31 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
 
     @Override
     public void asyncInvoke(FrameRecord frame, ResultFuture<AnalyzedFrame> resultFuture) {
-        inFlight.incrementAndGet();
-        CompletableFuture.supplyAsync(() -> analyze(frame), executor).whenComplete((result, error) -> {
-            inFlight.decrementAndGet();
-            AnalyzedFrame analyzed = error == null ? result
-                    : AnalyzedFrame.failure(frame, DeadLetters.STAGE_ANALYSIS, describe(error));
-            resultFuture.complete(Collections.singleton(analyzed));
-        });
+        Analysis analysis = new Analysis(frame, resultFuture);
+        inFlight.put(resultFuture, analysis);
+        try {
+            executor.execute(analysis);
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(resultFuture);
+            resultFuture.complete(Collections.singleton(AnalyzedFrame.failure(frame, DeadLetters.STAGE_OVERLOAD,
+                    "analysis queue full (" + settings.capacity() + " frames waiting)")));
+        }
     }
 
     @Override
     public void timeout(FrameRecord frame, ResultFuture<AnalyzedFrame> resultFuture) {
+        Analysis analysis = inFlight.remove(resultFuture);
+        if (analysis != null) {
+            analysis.cancel(true); // a queued frame never runs; a running one is interrupted and its result dropped
+            executor.remove(analysis); // and its image leaves the queue now, not when a thread reaches it
+        }
         resultFuture.complete(Collections.singleton(AnalyzedFrame.failure(frame, DeadLetters.STAGE_TIMEOUT,
                 "analysis did not finish within async.timeout-ms=" + settings.timeoutMs())));
+    }
+
+    /** Frames waiting for a thread: for tests and the {@code analysisQueue} gauge. */
+    int queued() {
+        return executor.getQueue().size();
     }
 
     private AnalyzedFrame analyze(FrameRecord frame) {
@@ -100,9 +134,60 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
         }
     }
 
-    private static String describe(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    /** One frame's analysis; completes the frame's result when it ends, unless it was cancelled. */
+    private final class Analysis extends FutureTask<AnalyzedFrame> {
+        private final FrameRecord frame;
+        private final ResultFuture<AnalyzedFrame> resultFuture;
+
+        Analysis(FrameRecord frame, ResultFuture<AnalyzedFrame> resultFuture) {
+            super(() -> analyze(frame));
+            this.frame = frame;
+            this.resultFuture = resultFuture;
+        }
+
+        @Override
+        protected void done() {
+            inFlight.remove(resultFuture);
+            if (isCancelled()) {
+                return; // timed out: already answered
+            }
+            try {
+                AnalyzedFrame result = get();
+                if (!DeadLetters.STAGE_DECODE.equals(result.errorStage())) {
+                    consecutiveFailures.set(0);
+                }
+                resultFuture.complete(Collections.singleton(result));
+            } catch (ExecutionException e) {
+                failed(unwrap(e.getCause()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void failed(Throwable cause) {
+            if (cause instanceof Error) {
+                LOG.error("analysis hit a fatal error; failing the task so Flink restarts it", cause);
+                resultFuture.completeExceptionally(cause);
+                return;
+            }
+            int failures = consecutiveFailures.incrementAndGet();
+            String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (failures >= settings.maxConsecutiveFailures()) {
+                resultFuture.completeExceptionally(new IllegalStateException("analysis failed for " + failures
+                        + " frames in a row (async.max-consecutive-failures=" + settings.maxConsecutiveFailures()
+                        + "), last: " + reason + "; failing the task so Flink restarts it", cause));
+                return;
+            }
+            resultFuture.complete(Collections.singleton(AnalyzedFrame.failure(frame, DeadLetters.STAGE_ANALYSIS, reason)));
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     @Override

@@ -20,6 +20,14 @@ public final class StreamMetrics {
     public static final String ASYNC_IN_FLIGHT = "asyncInFlight";
     public static final String END_TO_END_LATENCY_MS = "endToEndLatencyMs";
     public static final String GALLERY_PEOPLE = "galleryPeople";
+    /** People in the gallery state whose embeddings come from another recognizer: not matched. */
+    public static final String GALLERY_OTHER_MODEL_PEOPLE = "galleryOtherModelPeople";
+    /** Faces beyond detector.max-faces in a frame, dropped (the smallest scores). */
+    public static final String FACES_OVER_LIMIT = "facesOverLimit";
+    /** Frames waiting for an analysis thread (not yet started). */
+    public static final String ANALYSIS_QUEUE = "analysisQueue";
+    /** Frames without any face (they complete without output). */
+    public static final String FRAMES_WITHOUT_FACES = "framesWithoutFaces";
     public static final String ENROLLMENTS = "enrollments";
 
     /** Accumulators (job-wide sums, readable while the job runs) for the local demo and tests. */

@@ -18,7 +18,8 @@ public record StreamSettings(PipelineSettings pipeline, AnalysisSettings analysi
         PipelineSettings pipeline = PipelineSettings.from(config).withBatching(new PipelineSettings.Batching(
                 config.get(StreamOptions.BATCHING_MAX_SIZE), config.get(StreamOptions.BATCHING_FLUSH_TIMEOUT_US)));
         AnalysisSettings analysis = new AnalysisSettings(config.get(StreamOptions.ASYNC_THREADS),
-                config.get(StreamOptions.ASYNC_CAPACITY), config.get(StreamOptions.ASYNC_TIMEOUT_MS));
+                config.get(StreamOptions.ASYNC_CAPACITY), config.get(StreamOptions.ASYNC_TIMEOUT_MS),
+                config.get(StreamOptions.ASYNC_MAX_CONSECUTIVE_FAILURES));
         MatchSettings match = new MatchSettings(pipeline.recognizer().id(), pipeline.matchThreshold(),
                 config.get(StreamOptions.GALLERY_INDEX_MIN_EMBEDDINGS), config.get(StreamOptions.MATCHES_EMIT_UNKNOWN));
         String dir = config.get(StreamOptions.GALLERY_DIR);

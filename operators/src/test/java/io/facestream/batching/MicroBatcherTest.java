@@ -63,6 +63,26 @@ class MicroBatcherTest {
     }
 
     @Test
+    void anErrorInTheBatchFunctionFailsEveryWaitingAndLaterItemAtOnce() {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (MicroBatcher<String, String> batcher = new MicroBatcher<>("test", items -> {
+            started.countDown();
+            awaitQuietly(release);
+            throw new InternalError("native arena exhausted");
+        }, 1, 1_000)) {
+            CompletableFuture<String> first = batcher.submit("a");
+            awaitQuietly(started);
+            CompletableFuture<String> waiting = batcher.submit("b");
+            release.countDown();
+            assertThatThrownBy(first::join).hasCauseInstanceOf(InternalError.class);
+            assertThatThrownBy(waiting::join).hasCauseInstanceOf(InternalError.class);
+            assertThatThrownBy(() -> batcher.submit("c").join()).hasCauseInstanceOf(InternalError.class)
+                    .hasMessageContaining("native arena exhausted");
+        }
+    }
+
+    @Test
     void submittingAfterCloseFails() {
         MicroBatcher<String, String> batcher = new MicroBatcher<>("test", items -> items, 8, 1_000);
         batcher.close();

@@ -15,6 +15,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 class SerdeTest {
+    /** The TaskManager's clock in these tests: 2023-11-14T22:13:20Z. */
+    static final long NOW = 1_700_000_000_000L;
+
     static ConsumerRecord<byte[], byte[]> record(String key, byte[] value, String... headers) {
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("frames", 1, 42L, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
         for (int i = 0; i < headers.length; i += 2) {
@@ -25,7 +28,7 @@ class SerdeTest {
 
     static FrameRecord frame(ConsumerRecord<byte[], byte[]> record) {
         List<FrameRecord> out = new ArrayList<>();
-        new FrameDeserializationSchema().deserialize(record, new Collector<>() {
+        new FrameDeserializationSchema(300_000, () -> NOW).deserialize(record, new Collector<>() {
             @Override
             public void collect(FrameRecord value) {
                 out.add(value);
@@ -52,9 +55,31 @@ class SerdeTest {
 
     @Test
     void missingHeadersFallBackToTheKafkaTimestampAndOffset() {
-        FrameRecord frame = frame(record("cam-1", new byte[] {1}));
+        ConsumerRecord<byte[], byte[]> stamped = new ConsumerRecord<>("frames", 1, 42L, NOW - 5,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 1, 1, "cam-1".getBytes(StandardCharsets.UTF_8),
+                new byte[] {1}, new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty());
+        FrameRecord frame = frame(stamped);
         assertThat(frame.frameSeq()).isEqualTo(42L);
-        assertThat(frame.captureTs()).isEqualTo(ConsumerRecord.NO_TIMESTAMP);
+        assertThat(frame.captureTs()).isEqualTo(NOW - 5);
+        assertThat(frame.problem()).isNull();
+        // A record without a Kafka timestamp (old message format) and without the header has no capture time.
+        assertThat(frame(record("cam-1", new byte[] {1})).problem())
+                .isEqualTo("capture time -1 from the Kafka timestamp (no capture-ts header) is negative");
+    }
+
+    @Test
+    void implausibleCaptureTimesAreMarkedWithTheReason() {
+        assertThat(frame(record("cam", new byte[] {1}, "capture-ts", "-5")).problem())
+                .isEqualTo("capture time -5 from header capture-ts is negative");
+        assertThat(frame(record("cam", new byte[] {1}, "capture-ts", "123")).problem())
+                .isEqualTo("capture time 1970-01-01T00:00:00.123Z from header capture-ts is before 2000: is the camera's clock set?");
+        assertThat(frame(record("cam", new byte[] {1}, "capture-ts", Long.toString(NOW + 300_001))).problem())
+                .isEqualTo("capture time 2023-11-14T22:18:20.001Z from header capture-ts is 300001 ms ahead of this machine's "
+                        + "clock, more than frames.max-clock-skew-ms=300000");
+        assertThat(frame(record("cam", new byte[] {1}, "capture-ts", Long.toString(Long.MAX_VALUE))).problem())
+                .contains("ahead of this machine's clock");
+        assertThat(frame(record("cam", new byte[] {1}, "capture-ts", Long.toString(NOW + 300_000))).problem()).isNull();
+        assertThat(frame(record("cam", new byte[] {1}, "capture-ts", "946684800000")).problem()).isNull();
     }
 
     @Test
@@ -93,13 +118,51 @@ class SerdeTest {
     void deadLettersKeepTheOriginalRecordAndAddTheReason() {
         ConsumerRecord<byte[], byte[]> original = record("cam-1", new byte[] {9, 9}, "capture-ts", "5");
         DeadLetter letter = new DeadLetter(RawRecord.of(original), "decode", "truncated JPEG");
-        ProducerRecord<byte[], byte[]> out = new DeadLetterSerializationSchema("frames-dlq").serialize(letter, null, null);
+        ProducerRecord<byte[], byte[]> out = new DeadLetterSerializationSchema("frames-dlq", 1_048_588).serialize(letter, null, null);
         assertThat(out.key()).isEqualTo("cam-1".getBytes(StandardCharsets.UTF_8));
         assertThat(out.value()).containsExactly(9, 9);
         assertThat(new String(out.headers().lastHeader("capture-ts").value(), StandardCharsets.UTF_8)).isEqualTo("5");
         assertThat(new String(out.headers().lastHeader("error").value(), StandardCharsets.UTF_8)).isEqualTo("truncated JPEG");
         assertThat(new String(out.headers().lastHeader("error-stage").value(), StandardCharsets.UTF_8)).isEqualTo("decode");
         assertThat(new String(out.headers().lastHeader("source-offset").value(), StandardCharsets.UTF_8)).isEqualTo("42");
+    }
+
+    @Test
+    void aDeadLetterLargerThanItsTopicTakesLeavesOutTheValueThenHeadersThenKeyAndSaysSo() {
+        ConsumerRecord<byte[], byte[]> big = record("cam-1", new byte[2_000_000], "capture-ts", "5");
+        ProducerRecord<byte[], byte[]> out = new DeadLetterSerializationSchema("dlq", 1_048_588)
+                .serialize(new DeadLetter(RawRecord.of(big), "decode", "not an image"), null, null);
+        assertThat(out.value()).isNull();
+        assertThat(out.key()).isEqualTo("cam-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(header(out, "capture-ts")).isEqualTo("5");
+        assertThat(header(out, "dropped")).startsWith("value (2000000 bytes): the dead letter would exceed "
+                + "kafka.dead-letter-max-bytes=1048588");
+        assertThat(header(out, "source-offset")).isEqualTo("42");
+
+        ConsumerRecord<byte[], byte[]> hostile = new ConsumerRecord<>("frames", 0, 7L, new byte[600_000], new byte[10]);
+        hostile.headers().add("junk", new byte[600_000]);
+        ProducerRecord<byte[], byte[]> trimmed = new DeadLetterSerializationSchema("dlq", 1_048_588)
+                .serialize(new DeadLetter(RawRecord.of(hostile), "input", "x".repeat(10_000)), null, null);
+        assertThat(trimmed.value()).isNull();
+        assertThat(trimmed.key()).hasSize(600_000);
+        assertThat(trimmed.headers().lastHeader("junk")).isNull();
+        assertThat(header(trimmed, "dropped")).startsWith("value (10 bytes), headers (1, 600012 bytes)");
+        assertThat(header(trimmed, "error")).hasSize(2_003).endsWith("...");
+        long size = trimmed.key().length;
+        for (var h : trimmed.headers()) {
+            size += h.key().length() + h.value().length;
+        }
+        assertThat(size).isLessThan(1_048_588);
+
+        ProducerRecord<byte[], byte[]> small = new DeadLetterSerializationSchema("dlq", 1_048_588)
+                .serialize(new DeadLetter(RawRecord.of(record("cam", new byte[] {1, 2})), "decode", "bad"), null, null);
+        assertThat(small.value()).containsExactly(1, 2);
+        assertThat(small.headers().lastHeader("dropped")).isNull();
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -99,25 +99,29 @@ class FaceAnalysisAsyncFunctionTest {
     }
 
     @Test
-    void aTimeoutBecomesAFailedResultForTheDeadLetterTopic() {
+    void aTimeoutBecomesAFailedResultForTheDeadLetterTopic() throws Exception {
         FaceAnalysisAsyncFunction function = function(Map.of(StreamOptions.ASYNC_TIMEOUT_MS.name(), "1234"));
-        CompletableFuture<Collection<AnalyzedFrame>> result = new CompletableFuture<>();
-        function.timeout(frame(9, new byte[] {1}), new ResultFuture<>() {
-            @Override
-            public void complete(Collection<AnalyzedFrame> values) {
-                result.complete(values);
-            }
+        try (var harness = new OneInputStreamOperatorTestHarness<FrameRecord, AnalyzedFrame>(
+                new AsyncWaitOperatorFactory<>(function, 1234, 4, AsyncDataStream.OutputMode.UNORDERED),
+                TypeInformation.of(FrameRecord.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()))) {
+            harness.open();
+            CompletableFuture<Collection<AnalyzedFrame>> result = new CompletableFuture<>();
+            function.timeout(frame(9, new byte[] {1}), new ResultFuture<>() {
+                @Override
+                public void complete(Collection<AnalyzedFrame> values) {
+                    result.complete(values);
+                }
 
-            @Override
-            public void completeExceptionally(Throwable error) {
-                result.completeExceptionally(error);
-            }
-        });
-        AnalyzedFrame failed = result.join().iterator().next();
-        assertThat(failed.failed()).isTrue();
-        assertThat(failed.errorStage()).isEqualTo("timeout");
-        assertThat(failed.error()).isEqualTo("analysis did not finish within async.timeout-ms=1234");
-        assertThat(failed.frame().frameSeq()).isEqualTo(9);
+                @Override
+                public void completeExceptionally(Throwable error) {
+                    result.completeExceptionally(error);
+                }
+            });
+            AnalyzedFrame failed = result.join().iterator().next();
+            assertThat(failed.failed()).isTrue();
+            assertThat(failed.errorStage()).isEqualTo("timeout");
+            assertThat(failed.error()).isEqualTo("analysis did not finish within async.timeout-ms=1234");
+            assertThat(failed.frame().frameSeq()).isEqualTo(9);
+        }
     }
-
 }

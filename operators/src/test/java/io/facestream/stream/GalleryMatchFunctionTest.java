@@ -92,6 +92,24 @@ class GalleryMatchFunctionTest {
     }
 
     @Test
+    void peopleEnrolledWithAnotherRecognizerAreNotMatchedWhateverTheirDimension() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(false, null)) {
+            float[] old128 = new float[128];
+            old128[3] = 1f;
+            harness.processBroadcastElement(new Person("old", "Old", "arcface-r50", new float[][] {old128}, Person.Origin.ENROLLMENTS), 1);
+            harness.processBroadcastElement(new Person("same", "Same", "arcface-r50", new float[][] {unit(9, 0f)},
+                    Person.Origin.ENROLLMENTS), 1);
+            harness.processBroadcastElement(enrolled("ann", unit(3, 0f)), 1);
+            snapshot = harness.snapshot(1, 2);
+        }
+        try (var restarted = harness(false, snapshot)) { // a restart with this job's recognizer
+            restarted.processElement(frame(1, unit(3, 0.1f), unit(9, 0.1f)), 3);
+            assertThat(restarted.extractOutputValues()).extracting(MatchRecord::personId).containsExactly("ann");
+        }
+    }
+
+    @Test
     void withEmitUnknownEveryFaceIsWritten() throws Exception {
         try (var harness = harness(true, null)) {
             harness.processElement(frame(1, unit(3, 0f)), 1);

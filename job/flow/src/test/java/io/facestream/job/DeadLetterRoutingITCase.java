@@ -53,8 +53,11 @@ class DeadLetterRoutingITCase {
         badFrames.put("no camera", frame(null, 4, franck));
         badFrames.put("bad capture-ts", frame("cam-bad", 5, franck, "capture-ts", "yesterday"));
         badFrames.put("bad frame-seq", frame("cam-bad", 6, franck, "frame-seq", "12x"));
+        badFrames.put("negative capture-ts", frame("cam-bad", 7, franck, "capture-ts", "-5"));
+        badFrames.put("future capture-ts", frame("cam-bad", 8, franck, "capture-ts",
+                Long.toString(System.currentTimeMillis() + 86_400_000L)));
         List<FrameRecord> frames = new ArrayList<>(badFrames.values());
-        frames.add(frame("cam-good", 7, franck)); // after every bad one: the job still runs
+        frames.add(frame("cam-good", 9, franck)); // after every bad one: the job still runs
 
         float[] nanEmbedding = new float[512];
         nanEmbedding[0] = 1f;
@@ -67,6 +70,9 @@ class DeadLetterRoutingITCase {
         badEnrollments.put("shortembedding", EnrollmentRequest.ofEmbedding("shortembedding", "Short", new float[] {1f, 0f, 0f},
                 "faceplugin-fr").json());
         badEnrollments.put("othermodel", EnrollmentRequest.ofEmbedding("othermodel", "Other", nanEmbedding, "arcface-r100").json());
+        float[] tiny = new float[512];
+        tiny[0] = 1e-40f;
+        badEnrollments.put("franck", EnrollmentRequest.ofEmbedding("franck", "Not Franck", tiny, "faceplugin-fr").json());
         badEnrollments.put("nan", new String(EnrollmentRequest.ofEmbedding("nan", "NaN", nanEmbedding, "faceplugin-fr").json(),
                 StandardCharsets.UTF_8).replaceFirst("0\\.0", "NaN").getBytes(StandardCharsets.UTF_8));
         List<EnrollmentRecord> enrollments = new ArrayList<>();
@@ -87,6 +93,7 @@ class DeadLetterRoutingITCase {
             assertThat(matches).singleElement().satisfies(match -> {
                 assertThat(match.camera()).isEqualTo("cam-good");
                 assertThat(match.personId()).isEqualTo("franck");
+                assertThat(match.name()).as("the refused tiny-norm enrollment replaced nothing").isEqualTo("Franck");
             });
             long completed = result.<Long>getAccumulatorResult(StreamMetrics.FRAMES_COMPLETED);
             long refusedAtInput = result.<Long>getAccumulatorResult(StreamMetrics.INPUT_DEAD_LETTERS_ACCUMULATOR);
@@ -105,8 +112,9 @@ class DeadLetterRoutingITCase {
             assertThat(reasons.get("enrollment:twofaces:3")).contains("2 faces found");
             assertThat(reasons.get("enrollment:shortembedding:4")).contains("has 3 values").contains("produces 512");
             assertThat(reasons.get("enrollment:othermodel:5")).contains("from recognizer 'arcface-r100'");
-            assertThat(reasons.get("enrollment:nan:6")).contains("is not finite");
-            assertThat(reasons.get("enrollment:(no key):7")).contains("missing key");
+            assertThat(reasons.get("enrollment:franck:6")).startsWith("embedding cannot be used: cannot normalise");
+            assertThat(reasons.get("enrollment:nan:7")).contains("is not finite");
+            assertThat(reasons.get("enrollment:(no key):8")).contains("missing key");
             assertThat(reasons.get("decode:cam-bad:0")).isEqualTo("empty input (0 bytes)");
             assertThat(reasons.get("decode:cam-bad:1")).startsWith("truncated JPEG");
             assertThat(reasons.get("decode:cam-bad:2")).startsWith("not an image");
@@ -114,6 +122,8 @@ class DeadLetterRoutingITCase {
             assertThat(reasons.get("input:(no key):4")).contains("missing key");
             assertThat(reasons.get("input:cam-bad:5")).contains("capture-ts");
             assertThat(reasons.get("input:cam-bad:6")).contains("frame-seq");
+            assertThat(reasons.get("input:cam-bad:7")).contains("is negative");
+            assertThat(reasons.get("input:cam-bad:8")).contains("ahead of this machine's clock");
             // The original bytes travel unchanged.
             assertThat(deadLetters).anySatisfy(letter -> assertThat(letter.raw().value()).isEqualTo(noise));
         }

@@ -102,7 +102,7 @@ final class InMemoryJob implements AutoCloseable {
     /** A frames-topic record as the job's deserializer turns it into a frame; headers are name, value pairs. */
     static FrameRecord frame(String camera, long offset, byte[] image, String... headers) {
         List<FrameRecord> out = new ArrayList<>();
-        new FrameDeserializationSchema().deserialize(kafkaRecord("frames", offset, camera, image, headers), new ListCollector<>(out));
+        new FrameDeserializationSchema(300_000).deserialize(kafkaRecord("frames", offset, camera, image, headers), new ListCollector<>(out));
         return out.get(0);
     }
 
