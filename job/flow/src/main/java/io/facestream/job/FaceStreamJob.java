@@ -35,6 +35,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TwoPhaseCommittingStatefulSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -96,9 +97,10 @@ public final class FaceStreamJob {
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
+        // A refused frame (its capture time may be absurd) must not move event time: it gets the lowest one.
         WatermarkStrategy<FrameRecord> watermarks = WatermarkStrategy
                 .<FrameRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.get(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS)))
-                .withTimestampAssigner((frame, kafkaTimestamp) -> frame.captureTs());
+                .withTimestampAssigner((frame, kafkaTimestamp) -> frame.problem() == null ? frame.captureTs() : Long.MIN_VALUE);
         long idle = config.get(JobOptions.WATERMARK_IDLE_TIMEOUT_MS);
         if (idle > 0) {
             watermarks = watermarks.withIdleness(Duration.ofMillis(idle));
@@ -164,6 +166,10 @@ public final class FaceStreamJob {
             flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
         }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (local) {
+            // Older checkpoints to go back to if the broker aborted a checkpoint's transactions (RELIABILITY.md).
+            flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+        }
         // Kept on cancel, so a job can be restarted from its last checkpoint (last-state upgrades).
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         Configuration passThrough = Configuration.fromMap(config.withPrefix(JobOptions.FLINK));
@@ -206,7 +212,7 @@ public final class FaceStreamJob {
                     case "latest" -> OffsetsInitializer.latest();
                     default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 })
-                .setDeserializer(new FrameDeserializationSchema())
+                .setDeserializer(new FrameDeserializationSchema(config.get(JobOptions.FRAMES_MAX_CLOCK_SKEW_MS)))
                 .setProperties(properties)
                 .build();
     }
@@ -225,23 +231,30 @@ public final class FaceStreamJob {
     }
 
     public static Sink<MatchRecord> matchesSink(FaceStreamConfig config) {
-        return KafkaSink.<MatchRecord>builder()
+        String topic = config.get(JobOptions.KAFKA_MATCHES_TOPIC);
+        return guarded(KafkaSink.<MatchRecord>builder()
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new MatchSerializationSchema(config.get(JobOptions.KAFKA_MATCHES_TOPIC)))
+                .setRecordSerializer(new MatchSerializationSchema(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-matches")
                 .setKafkaProducerConfig(producerProperties(config))
-                .build();
+                .build(), topic, config);
     }
 
     public static Sink<DeadLetter> deadLetterSink(FaceStreamConfig config) {
-        return KafkaSink.<DeadLetter>builder()
+        String topic = config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC);
+        return guarded(KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new DeadLetterSerializationSchema(config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC)))
+                .setRecordSerializer(new DeadLetterSerializationSchema(topic, config.get(JobOptions.KAFKA_DEAD_LETTER_MAX_BYTES)))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-dlq")
                 .setKafkaProducerConfig(producerProperties(config))
-                .build();
+                .build(), topic, config);
+    }
+
+    /** The sink, stopping the job instead of silently dropping a transaction the broker aborted (see LossGuardedSink). */
+    private static <T, S, C> Sink<T> guarded(TwoPhaseCommittingStatefulSink<T, S, C> sink, String topic, FaceStreamConfig config) {
+        return new LossGuardedSink<>(sink, topic, config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT_MS));
     }
 
     private static Properties producerProperties(FaceStreamConfig config) {

@@ -21,6 +21,13 @@ public final class JobOptions {
             "Matches topic.");
     public static final ConfigKey<String> KAFKA_DEAD_LETTER_TOPIC = ConfigKey.string("kafka.dead-letter-topic", "frames-dlq",
             "Dead-letter topic.");
+    public static final ConfigKey<Long> KAFKA_DEAD_LETTER_MAX_BYTES = ConfigKey.longValue("kafka.dead-letter-max-bytes",
+            1_048_588L, 4_096, "The largest record the dead-letter topic takes (its `max.message.bytes`; the default is "
+                    + "Kafka's). A dead letter that would be larger leaves out the original value, then headers, then key, "
+                    + "and says so in its `dropped` header.");
+    public static final ConfigKey<Long> FRAMES_MAX_CLOCK_SKEW_MS = ConfigKey.longValue("frames.max-clock-skew-ms",
+            300_000L, 0, "A frame whose `capture-ts` is further ahead of the TaskManager's clock is a dead letter (as are "
+                    + "negative ones and ones before 2000): it would drag event time forward for its whole partition.");
     public static final ConfigKey<String> KAFKA_GROUP_ID = ConfigKey.string("kafka.group-id", "facestream",
             "Consumer group (offsets committed on checkpoints, for monitoring lag).");
     public static final ConfigKey<String> KAFKA_TRANSACTIONAL_ID_PREFIX = ConfigKey.string("kafka.transactional-id-prefix",
@@ -65,8 +72,8 @@ public final class JobOptions {
 
     public static List<ConfigKey<?>> jobKeys() {
         return List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_FRAMES_TOPIC, KAFKA_ENROLLMENTS_TOPIC, KAFKA_MATCHES_TOPIC,
-                KAFKA_DEAD_LETTER_TOPIC, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT_MS,
-                KAFKA_STARTING_OFFSETS, KAFKA_PROPERTIES, JOB_NAME, JOB_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR,
+                KAFKA_DEAD_LETTER_TOPIC, KAFKA_DEAD_LETTER_MAX_BYTES, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT_MS,
+                KAFKA_STARTING_OFFSETS, KAFKA_PROPERTIES, FRAMES_MAX_CLOCK_SKEW_MS, JOB_NAME, JOB_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLE_TIMEOUT_MS, FLINK);
     }
 
