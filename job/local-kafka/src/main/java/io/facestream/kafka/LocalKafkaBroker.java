@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,49 +27,75 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (KRaft, broker and controller in one process) on loopback,
- * in its own JVM with its own class path (written by this module's build), for the demo, the
- * {@code broker} command and the tests. Stopped and its data deleted on {@link #close()}.
+ * A real single-node Kafka broker (KRaft, broker and controller in one process) on loopback, in
+ * its own JVM with its own class path (written by this module's build), for the demo, the
+ * {@code broker} command and the tests. It runs with Kafka's default limits (1 MB records unless
+ * a topic says otherwise), as a fresh production cluster would. It can be stopped and started
+ * again on the same ports and data, like a broker restart. With a temporary data directory the
+ * data is deleted on {@link #close()}.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
 
+    /**
+     * Where and how the broker runs: {@code port} 0 picks a free one; {@code dataDirectory} null
+     * means a temporary one, deleted on close; {@code overrides} are broker settings (tests set
+     * e.g. {@code transaction.max.timeout.ms}).
+     */
+    public record Settings(int port, Path dataDirectory, Map<String, String> overrides) {
+        public static Settings temporary() {
+            return new Settings(0, null, Map.of());
+        }
+
+        public Settings withOverrides(Map<String, String> more) {
+            Map<String, String> all = new TreeMap<>(overrides);
+            all.putAll(more);
+            return new Settings(port, dataDirectory, all);
+        }
+    }
+
     private final Path directory;
-    private final Process process;
+    private final boolean temporary;
+    private final Path config;
     private final String bootstrapServers;
     private final Thread shutdownHook;
+    private volatile Process process;
 
-    private LocalKafkaBroker(Path directory, Process process, String bootstrapServers) {
+    private LocalKafkaBroker(Path directory, boolean temporary, Path config, String bootstrapServers) {
         this.directory = directory;
-        this.process = process;
+        this.temporary = temporary;
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
-        this.shutdownHook = new Thread(this::stopProcess, "local-kafka-shutdown");
+        this.shutdownHook = new Thread(this::shutDown, "local-kafka-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts a broker and waits until it answers; fails with the broker's log when it does not. */
+    /** A broker on free ports with temporary data. */
     public static LocalKafkaBroker start() {
-        String classPath = brokerClassPath();
+        return start(Settings.temporary());
+    }
+
+    /** Starts a broker and waits until it answers; fails with the broker's log when it does not. */
+    public static LocalKafkaBroker start(Settings settings) {
         try {
-            Path directory = Files.createTempDirectory("facestream-kafka-");
-            int port = freePort();
-            int controllerPort = freePort();
+            boolean temporary = settings.dataDirectory() == null;
+            Path directory = temporary ? Files.createTempDirectory("facestream-kafka-")
+                    : Files.createDirectories(settings.dataDirectory().toAbsolutePath());
+            int port = settings.port() > 0 ? settings.port() : freePort();
             Path config = directory.resolve("server.properties");
-            Files.writeString(config, serverProperties(directory.resolve("data"), port, controllerPort));
-            Path log4j = directory.resolve("log4j.properties");
-            Files.writeString(log4j, "log4j.rootLogger=WARN, file\nlog4j.appender.file=org.apache.log4j.FileAppender\n"
+            Files.writeString(config, serverProperties(directory.resolve("data"), port, freePort(), settings.overrides()));
+            Files.writeString(directory.resolve("log4j.properties"),
+                    "log4j.rootLogger=WARN, file\nlog4j.appender.file=org.apache.log4j.FileAppender\n"
                     + "log4j.appender.file.File=" + directory.resolve("broker.log") + "\n"
                     + "log4j.appender.file.layout=org.apache.log4j.PatternLayout\n"
                     + "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n\n"
                     + "log4j.logger.kafka=INFO\n");
-            // "=" form: a random id may start with "-", which would read as an option.
-            runToCompletion(directory, classPath, "kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId(),
-                    "--config=" + config);
-            Process process = withWatchdog(java(directory, classPath, log4j, "kafka.Kafka", config.toString()))
-                    .redirectOutput(directory.resolve("broker.out").toFile())
-                    .redirectErrorStream(true).start();
-            LocalKafkaBroker broker = new LocalKafkaBroker(directory, process, "127.0.0.1:" + port);
-            broker.awaitReady(Duration.ofSeconds(90));
+            if (!Files.exists(directory.resolve("data/meta.properties"))) {
+                // "=" form: a random id may start with "-", which would read as an option.
+                runToCompletion(directory, "kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId(), "--config=" + config);
+            }
+            LocalKafkaBroker broker = new LocalKafkaBroker(directory, temporary, config, "127.0.0.1:" + port);
+            broker.startProcess();
             LOG.info("local Kafka broker ready at {} (data in {})", broker.bootstrapServers, directory);
             return broker;
         } catch (IOException e) {
@@ -80,22 +107,56 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Creates topics (name -> partitions), replication factor 1; existing ones are kept. */
-    public void createTopics(Map<String, Integer> topics) {
+    /** Waits until the broker's process ends (stopped by {@link #close()} or on its own) and returns its status. */
+    public int awaitExit() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    /** Kills the broker's JVM (SIGKILL, as a crash would) and keeps its data. */
+    public void kill() {
+        Process current = process;
+        if (current != null && current.isAlive()) {
+            current.descendants().forEach(ProcessHandle::destroyForcibly); // the broker under its watchdog shell
+            waitFor(current, 30); // the watchdog ends with it
+        }
+    }
+
+    /** Starts the broker again on the same ports and data, after {@link #kill()}. */
+    public void startAgain() {
+        startProcess();
+    }
+
+    private void startProcess() {
+        try {
+            Path log4j = directory.resolve("log4j.properties");
+            process = withWatchdog(java(directory, log4j, "kafka.Kafka", config.toString()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("broker.out").toFile()))
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the local Kafka broker", e);
+        }
+        awaitReady(Duration.ofSeconds(90));
+    }
+
+    /**
+     * Creates topics that do not exist yet, replication factor 1, each with its own settings
+     * (e.g. {@code max.message.bytes}, {@code cleanup.policy}); existing ones are kept.
+     */
+    public void createTopics(List<TopicSpec> topics) {
         try (Admin admin = admin()) {
-            List<NewTopic> wanted = new ArrayList<>();
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            topics.forEach((name, partitions) -> {
-                if (!existing.contains(name)) {
-                    wanted.add(new NewTopic(name, partitions, (short) 1));
+            List<NewTopic> wanted = new ArrayList<>();
+            for (TopicSpec topic : topics) {
+                if (!existing.contains(topic.name())) {
+                    wanted.add(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs()));
                 }
-            });
+            }
             admin.createTopics(wanted).all().get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot create topics " + topics.keySet() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create topics " + topics + ": " + e.getMessage(), e);
         }
     }
 
@@ -128,39 +189,38 @@ public final class LocalKafkaBroker implements AutoCloseable {
         throw new IllegalStateException("the local Kafka broker did not become ready within " + timeout);
     }
 
-    private static String serverProperties(Path data, int port, int controllerPort) {
-        return String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + data,
-                "num.partitions=1",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=4",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "transaction.state.log.num.partitions=4",
-                // Flink's transactional sink keeps transactions open up to a checkpoint apart.
-                "transaction.max.timeout.ms=3600000",
-                "group.initial.rebalance.delay.ms=0",
-                "auto.create.topics.enable=false",
-                "message.max.bytes=33554432",
-                "replica.fetch.max.bytes=33554432",
-                "log.flush.interval.messages=1000000",
-                "") + "\n";
+    private static String serverProperties(Path data, int port, int controllerPort, Map<String, String> overrides) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("process.roles", "broker,controller");
+        properties.put("node.id", "1");
+        properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("inter.broker.listener.name", "PLAINTEXT");
+        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put("log.dirs", data.toString());
+        // One node: internal topics cannot have more replicas than that.
+        properties.put("num.partitions", "1");
+        properties.put("offsets.topic.replication.factor", "1");
+        properties.put("offsets.topic.num.partitions", "4");
+        properties.put("transaction.state.log.replication.factor", "1");
+        properties.put("transaction.state.log.min.isr", "1");
+        properties.put("transaction.state.log.num.partitions", "4");
+        properties.put("group.initial.rebalance.delay.ms", "0");
+        properties.put("auto.create.topics.enable", "false");
+        properties.putAll(overrides);
+        StringBuilder text = new StringBuilder();
+        properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        return text.toString();
     }
 
-    private static ProcessBuilder java(Path directory, String classPath, Path log4j, String... mainAndArgs) {
+    private static ProcessBuilder java(Path directory, Path log4j, String... mainAndArgs) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
                 "-Dlog4j.configuration=" + (log4j == null ? "" : log4j.toUri()),
-                "-cp", classPath));
+                "-cp", brokerClassPath()));
         command.addAll(List.of(mainAndArgs));
         return new ProcessBuilder(command).directory(directory.toFile());
     }
@@ -180,10 +240,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return new ProcessBuilder(command).directory(broker.directory());
     }
 
-    private static void runToCompletion(Path directory, String classPath, String... mainAndArgs) throws IOException {
+    private static void runToCompletion(Path directory, String... mainAndArgs) throws IOException {
         Path output = directory.resolve("format.out");
-        Process process = java(directory, classPath, null, mainAndArgs).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        Process process = java(directory, null, mainAndArgs).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
@@ -230,24 +289,33 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private void stopProcess() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+    private static void waitFor(Process process, int seconds) {
+        try {
+            process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the broker (SIGTERM, then SIGKILL after 20 s); temporary data is deleted. */
+    private void shutDown() {
+        Process current = process;
+        if (current != null && current.isAlive()) {
+            current.destroy();
+            waitFor(current, 20);
+            if (current.isAlive()) {
+                current.destroyForcibly();
+                waitFor(current, 10);
             }
         }
-        deleteRecursively(directory);
+        if (temporary) {
+            deleteRecursively(directory);
+        }
     }
 
     @Override
     public void close() {
-        stopProcess();
+        shutDown();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {

@@ -9,6 +9,7 @@ import io.facestream.decode.OpenCvLoader;
 import io.facestream.detect.Letterbox;
 import io.facestream.embed.Vectors;
 import io.facestream.job.JobOptions;
+import io.facestream.match.EmbeddingRows;
 import io.facestream.match.GallerySnapshot;
 import io.facestream.match.IvfIndex;
 import io.facestream.pipeline.Face;
@@ -179,9 +180,11 @@ final class ComponentBenchmarks {
             }
             System.arraycopy(Vectors.l2Normalize(centre), 0, centres, p * dimension, dimension);
         }
-        float[] matrix = new float[size * dimension];
+        EmbeddingRows matrix = new EmbeddingRows(size, dimension);
+        float[] row = new float[dimension];
         for (int r = 0; r < size; r++) {
-            fillAround(matrix, r * dimension, centres, (r % people) * dimension, dimension, random);
+            fillAround(row, 0, centres, (r % people) * dimension, dimension, random);
+            matrix.set(r, row);
         }
         List<float[]> probes = new ArrayList<>();
         for (int q = 0; q < queries; q++) {
@@ -192,12 +195,12 @@ final class ComponentBenchmarks {
         long start = System.nanoTime();
         int[] exact = new int[queries];
         for (int q = 0; q < queries; q++) {
-            exact[q] = GallerySnapshot.exactBest(matrix, size, dimension, probes.get(q));
+            exact[q] = matrix.best(probes.get(q));
         }
         double exactMs = (System.nanoTime() - start) / 1e6 / queries;
         int lists = Math.max(1, (int) Math.round(Math.sqrt(size)));
         long buildStart = System.nanoTime();
-        IvfIndex index = IvfIndex.build(matrix, size, dimension, lists, 5, Math.min(size, 40 * lists), seed);
+        IvfIndex index = IvfIndex.build(matrix, lists, 5, Math.min(size, 40 * lists), seed);
         double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
         // An eighth of the cells: recall@1 0.99 at 100k in a probe of lists/32 .. lists/4 (0.87, 0.95, 0.99, 1.00).
         int probesPerQuery = Math.max(1, lists / 8);

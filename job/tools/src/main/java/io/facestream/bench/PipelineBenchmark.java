@@ -10,6 +10,7 @@ import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.kafka.TopicSpec;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
@@ -99,8 +100,9 @@ final class PipelineBenchmark {
         values.putIfAbsent("flink.heartbeat.interval", "500");
         values.putIfAbsent("flink.rest.port", "0");
         FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
-        broker.createTopics(Map.of(config.get(JobOptions.KAFKA_FRAMES_TOPIC), 2, config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), 1,
-                config.get(JobOptions.KAFKA_MATCHES_TOPIC), 2, config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 1));
+        broker.createTopics(TopicSpec.forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC),
+                config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),
+                config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 2));
         try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
             for (EnrollmentRequest person : samples.people().subList(0, 2)) {
                 producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person);

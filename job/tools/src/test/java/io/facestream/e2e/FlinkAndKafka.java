@@ -2,6 +2,7 @@ package io.facestream.e2e;
 
 import io.facestream.kafka.LocalKafkaBroker;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -21,9 +22,18 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class FlinkAndKafka implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
         ParameterResolver {
-    private final LocalKafkaExtension kafka = new LocalKafkaExtension();
+    private final LocalKafkaExtension kafka;
     private final MiniClusterExtension flink = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(fastHeartbeats()).build());
+
+    FlinkAndKafka() {
+        this(Map.of());
+    }
+
+    /** With these broker settings (e.g. a short transaction.max.timeout.ms). */
+    FlinkAndKafka(Map<String, String> brokerOverrides) {
+        this.kafka = new LocalKafkaExtension(brokerOverrides);
+    }
 
     static Configuration fastHeartbeats() {
         Configuration configuration = new Configuration();

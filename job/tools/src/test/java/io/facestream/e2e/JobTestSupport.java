@@ -13,6 +13,7 @@ import io.facestream.ingest.FrameSource;
 import io.facestream.job.JobOptions;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.kafka.TopicSpec;
 import io.facestream.serde.EnrollmentRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ final class JobTestSupport {
         }
 
         void create(LocalKafkaBroker broker) {
-            broker.createTopics(Map.of(frames, 2, enrollments, 1, matches, 2, deadLetters, 1));
+            broker.createTopics(TopicSpec.forJob(frames, enrollments, matches, deadLetters, 2));
         }
     }
 
