@@ -36,12 +36,15 @@ public final class StreamOptions {
             "`GALLERY/<personId>/*.jpg` enrolled when the job starts without state, through the same enrollment rule as the "
                     + "enrollments topic (every photo exactly one face); the topic's enrollments and tombstones override it.");
 
-    public static final ConfigKey<Integer> GALLERY_INDEX_MIN_EMBEDDINGS = ConfigKey.integer("gallery.index-min-embeddings",
-            50_000, 1, Integer.MAX_VALUE, "From this many enrolled embeddings on, matching searches an IVF index "
-                    + "(approximate, recall@1 about 0.99 on clustered galleries) instead of every embedding.");
+    public static final ConfigKey<Integer> GALLERY_HAMMING_CANDIDATES = ConfigKey.integer("gallery.hamming-candidates", 32,
+            1, 100_000, "People per face and shard taken from the sign-code scan (Hamming distance of the templates) to be "
+                    + "scored on their int8 templates.");
+
+    public static final ConfigKey<Integer> GALLERY_CANDIDATES = ConfigKey.integer("gallery.candidates", 4, 1, 10_000,
+            "People per face and shard whose embeddings are read from state and compared exactly; the best decides.");
 
     public static List<ConfigKey<?>> all() {
         return List.of(ASYNC_CAPACITY, ASYNC_TIMEOUT_MS, ASYNC_THREADS, ASYNC_MAX_CONSECUTIVE_FAILURES, BATCHING_MAX_SIZE, BATCHING_FLUSH_TIMEOUT_US,
-                MATCHES_EMIT_UNKNOWN, GALLERY_DIR, GALLERY_INDEX_MIN_EMBEDDINGS);
+                MATCHES_EMIT_UNKNOWN, GALLERY_DIR, GALLERY_HAMMING_CANDIDATES, GALLERY_CANDIDATES);
     }
 }

@@ -5,36 +5,23 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * An immutable, search-friendly copy of the enrolled people: every embedding a row of one
- * {@link EmbeddingRows}, so an exact top-1 search streams through memory with the one kernel;
- * from a configured size on, an IVF index answers instead.
+ * Exact open-set top-1 over a fixed set of people: every embedding a row of one
+ * {@link EmbeddingRows}, scanned with the one kernel. The yardstick the sharded gallery's
+ * answers and the benchmark's recall are measured against.
  */
 public final class GallerySnapshot {
     private final EmbeddingRows rows;
     private final int[] personOfRow;
     private final List<Person> people;
-    private final IvfIndex index;
-    private final int indexProbes;
 
-    private GallerySnapshot(EmbeddingRows rows, int[] personOfRow, List<Person> people, IvfIndex index) {
+    private GallerySnapshot(EmbeddingRows rows, int[] personOfRow, List<Person> people) {
         this.rows = rows;
         this.personOfRow = personOfRow;
         this.people = people;
-        this.index = index;
-        // An eighth of the cells: recall@1 0.99 against exact search on clustered galleries (BENCHMARKS.md).
-        this.indexProbes = index == null ? 0 : Math.max(1, index.lists() / 8);
     }
 
-    /** Exact search over every embedding. */
-    public static GallerySnapshot of(Collection<Person> people) {
-        return of(people, Integer.MAX_VALUE);
-    }
-
-    /**
-     * From {@code indexMinEmbeddings} embeddings on, searches go through an IVF index (approximate,
-     * recall@1 about 0.99) instead of scanning every embedding. Deleted people are left out.
-     */
-    public static GallerySnapshot of(Collection<Person> enrolled, int indexMinEmbeddings) {
+    /** The people (deleted ones left out), ready to search. */
+    public static GallerySnapshot of(Collection<Person> enrolled) {
         List<Person> people = new ArrayList<>(enrolled.size());
         int count = 0;
         int dimension = -1;
@@ -62,16 +49,7 @@ public final class GallerySnapshot {
                 personOfRow[row++] = p;
             }
         }
-        IvfIndex index = null;
-        if (count >= indexMinEmbeddings && count > 0) {
-            int lists = Math.max(1, (int) Math.round(Math.sqrt(count)));
-            index = IvfIndex.build(rows, lists, 5, Math.min(count, 40 * lists), 42);
-        }
-        return new GallerySnapshot(rows, personOfRow, people, index);
-    }
-
-    public boolean indexed() {
-        return index != null;
+        return new GallerySnapshot(rows, personOfRow, people);
     }
 
     public int people() {
@@ -91,16 +69,8 @@ public final class GallerySnapshot {
             throw new IllegalArgumentException("probe has " + probe.length + " values; the gallery's embeddings have "
                     + rows.dimension());
         }
-        int bestRow;
-        float bestScore;
-        if (index != null) {
-            IvfIndex.Hit hit = index.search(probe, indexProbes);
-            bestRow = hit.row();
-            bestScore = hit.score();
-        } else {
-            bestRow = rows.best(probe);
-            bestScore = rows.dot(bestRow, probe);
-        }
+        int bestRow = rows.best(probe);
+        float bestScore = rows.dot(bestRow, probe);
         if (bestScore < threshold) {
             return Match.unknown(bestScore);
         }

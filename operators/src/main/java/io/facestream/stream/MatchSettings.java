@@ -4,9 +4,10 @@ import java.io.Serializable;
 
 /**
  * How faces are matched: the recognizer whose embeddings the gallery holds, the cosine
- * threshold, the gallery size from which an index replaces the exact scan, and whether faces
- * that match nobody are written too.
+ * threshold, whether faces that match nobody are written too, and how wide each shard searches:
+ * the {@code hammingCandidates} people with the closest sign codes are scored on their int8
+ * templates and the best {@code candidatePeople} of them re-ranked exactly.
  */
-public record MatchSettings(String model, float threshold, int indexMinEmbeddings, boolean emitUnknown)
+public record MatchSettings(String model, float threshold, boolean emitUnknown, int hammingCandidates, int candidatePeople)
         implements Serializable {
 }

@@ -28,6 +28,10 @@ public final class StreamMetrics {
     public static final String ANALYSIS_QUEUE = "analysisQueue";
     /** Frames without any face (they complete without output). */
     public static final String FRAMES_WITHOUT_FACES = "framesWithoutFaces";
+    /** Bytes of the shard's in-memory index of its people. */
+    public static final String GALLERY_INDEX_BYTES = "galleryIndexBytes";
+    /** Microseconds per face to search a shard (index and exact re-rank). */
+    public static final String GALLERY_SEARCH_LATENCY_US = "gallerySearchLatencyUs";
     public static final String ENROLLMENTS = "enrollments";
 
     /** Accumulators (job-wide sums, readable while the job runs) for the local demo and tests. */
@@ -36,5 +40,13 @@ public final class StreamMetrics {
     public static final String GALLERY_UPDATES_ACCUMULATOR = "galleryUpdates";
 
     private StreamMetrics() {
+    }
+
+    /** Registers a job-wide sum under {@code name} for this subtask and returns it. */
+    public static org.apache.flink.api.common.accumulators.LongCounter accumulator(
+            org.apache.flink.api.common.functions.RuntimeContext context, String name) {
+        org.apache.flink.api.common.accumulators.LongCounter counter = new org.apache.flink.api.common.accumulators.LongCounter();
+        context.addAccumulator(name, counter);
+        return counter;
     }
 }

@@ -21,7 +21,8 @@ public record StreamSettings(PipelineSettings pipeline, AnalysisSettings analysi
                 config.get(StreamOptions.ASYNC_CAPACITY), config.get(StreamOptions.ASYNC_TIMEOUT_MS),
                 config.get(StreamOptions.ASYNC_MAX_CONSECUTIVE_FAILURES));
         MatchSettings match = new MatchSettings(pipeline.recognizer().id(), pipeline.matchThreshold(),
-                config.get(StreamOptions.GALLERY_INDEX_MIN_EMBEDDINGS), config.get(StreamOptions.MATCHES_EMIT_UNKNOWN));
+                config.get(StreamOptions.MATCHES_EMIT_UNKNOWN), config.get(StreamOptions.GALLERY_HAMMING_CANDIDATES),
+                config.get(StreamOptions.GALLERY_CANDIDATES));
         String dir = config.get(StreamOptions.GALLERY_DIR);
         Path galleryDir = dir == null ? null : Path.of(dir).toAbsolutePath().normalize();
         if (galleryDir != null && !Files.isDirectory(galleryDir)) {

@@ -102,30 +102,6 @@ class GallerySnapshotTest {
     }
 
     @Test
-    void aboveTheConfiguredSizeAnIndexAnswersLikeTheExactSearch() {
-        Random random = new Random(12);
-        int dimension = 128;
-        float[][] centres = new float[2000][];
-        List<Person> people = new ArrayList<>();
-        for (int p = 0; p < centres.length; p++) {
-            centres[p] = around(new float[dimension], random, 1f);
-            people.add(person("p" + p, around(centres[p], random, 0.02f), around(centres[p], random, 0.02f)));
-        }
-        GallerySnapshot exact = GallerySnapshot.of(people, 4001);
-        GallerySnapshot indexed = GallerySnapshot.of(people, 4000);
-        assertThat(exact.indexed()).isFalse();
-        assertThat(indexed.indexed()).isTrue();
-        int same = 0;
-        for (int q = 0; q < 300; q++) {
-            float[] probe = around(centres[random.nextInt(centres.length)], random, 0.02f);
-            Match a = exact.best(probe, 0.5f);
-            Match b = indexed.best(probe, 0.5f);
-            same += java.util.Objects.equals(a.personId(), b.personId()) ? 1 : 0;
-        }
-        assertThat(same).isGreaterThanOrEqualTo(297);
-    }
-
-    @Test
     void emptyGalleriesAndWrongDimensionsAreHandled() {
         assertThat(GallerySnapshot.of(List.of()).best(new float[] {1, 0}, 0.3f).known()).isFalse();
         Person a = person("a", Vectors.l2Normalize(new float[] {1, 1, 0}));

@@ -15,9 +15,12 @@ import io.facestream.stream.AnalyzedFrame;
 import io.facestream.stream.DeadLetters;
 import io.facestream.stream.EnrollmentFunction;
 import io.facestream.stream.FaceAnalysisAsyncFunction;
+import io.facestream.stream.FrameRouter;
 import io.facestream.stream.FrameValidationFunction;
 import io.facestream.stream.GalleryDirectory;
-import io.facestream.stream.GalleryMatchFunction;
+import io.facestream.stream.GalleryShardOperator;
+import io.facestream.stream.MatchGatherFunction;
+import io.facestream.stream.ShardMatches;
 import io.facestream.stream.StreamSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -40,7 +44,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -130,12 +133,20 @@ public final class FaceStreamJob {
         }
         SingleOutputStreamOperator<Person> updates = enrollmentRecords
                 .process(new EnrollmentFunction(settings.pipeline())).name("enroll").uid("enrollment").setParallelism(1);
-        BroadcastStream<Person> gallery = updates.broadcast(GalleryMatchFunction.GALLERY_STATE);
 
-        SingleOutputStreamOperator<MatchRecord> matches = analyzed.connect(gallery)
-                .process(new GalleryMatchFunction(settings.match())).name("match gallery").uid("gallery-match");
+        // Failed frames and frames without a face end here; frames with faces go to every gallery shard.
+        SingleOutputStreamOperator<AnalyzedFrame> withFaces = analyzed.process(new FrameRouter()).name("route frames")
+                .uid("frame-routing");
+        // People are sharded by id across the gallery's subtasks (keyed state); each face is searched in every shard ...
+        SingleOutputStreamOperator<ShardMatches> shardAnswers = updates.keyBy(Person::id).connect(withFaces.broadcast())
+                .transform("gallery shard", TypeInformation.of(ShardMatches.class),
+                        new GalleryShardOperator(settings.match(), settings.pipeline().recognizer().dimension()))
+                .uid("gallery-shard");
+        // ... and the shards' answers for a frame are merged into its matches.
+        SingleOutputStreamOperator<MatchRecord> matches = shardAnswers.keyBy(ShardMatches::frameKey)
+                .process(new MatchGatherFunction(settings.match())).name("gather matches").uid("match-gather");
 
-        deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG), matches.getSideOutput(DeadLetters.TAG));
+        deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG), withFaces.getSideOutput(DeadLetters.TAG));
         return new Outputs(matches, deadLetters);
     }
 
@@ -158,6 +169,8 @@ public final class FaceStreamJob {
         flink.set(PipelineOptions.NAME, config.get(JobOptions.JOB_NAME));
         if (local || config.isSet(JobOptions.STATE_BACKEND)) {
             flink.set(StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND));
+            // A checkpoint after one enrollment writes that person's change, not the whole gallery again.
+            flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         }
         if (local || config.isSet(JobOptions.CHECKPOINT_DIR)) {
             flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(config.get(JobOptions.CHECKPOINT_DIR)));

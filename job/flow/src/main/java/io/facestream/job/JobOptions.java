@@ -55,12 +55,13 @@ public final class JobOptions {
     public static final ConfigKey<String> CHECKPOINT_DIR = ConfigKey.string("checkpoint.dir", "checkpoints",
             "Checkpoint directory, a path or URI (a mounted volume on Kubernetes). Retained on cancel.")
             .documentedDefault("`checkpoints` (local runs; on a cluster, the cluster's `state.checkpoints.dir` unless set)");
-    public static final ConfigKey<String> STATE_BACKEND = ConfigKey.custom("state.backend", "hashmap", value -> {
+    public static final ConfigKey<String> STATE_BACKEND = ConfigKey.custom("state.backend", "rocksdb", value -> {
         if (!value.equals("hashmap") && !value.equals("rocksdb")) {
             throw new IllegalArgumentException("must be hashmap or rocksdb");
         }
         return value;
-    }, "`hashmap` or `rocksdb`.").documentedDefault("`hashmap` (local runs; on a cluster, the cluster's unless set)");
+    }, "`rocksdb` (the gallery's people on local disk, incremental checkpoints) or `hashmap` (all state on the heap).")
+            .documentedDefault("`rocksdb` (local runs; on a cluster, the cluster's unless set)");
 
     public static final ConfigKey<Long> WATERMARK_OUT_OF_ORDERNESS_MS = ConfigKey.longValue(
             "watermark.max-out-of-orderness-ms", 2_000L, 0, "How late (by `capture-ts`) a frame may arrive.");

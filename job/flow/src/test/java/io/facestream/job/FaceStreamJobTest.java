@@ -53,6 +53,6 @@ class FaceStreamJobTest {
         List<String> uids = StreamSupport.stream(env.getStreamGraph(false).getStreamNodes().spliterator(), false)
                 .map(StreamNode::getTransformationUID).filter(uid -> uid != null).toList();
         assertThat(uids).contains("frames-source", "frame-validation", "face-analysis", "enrollments-source",
-                "gallery-dir-source", "gallery-dir", "enrollment", "gallery-match");
+                "gallery-dir-source", "gallery-dir", "enrollment", "frame-routing", "gallery-shard", "match-gather");
     }
 }

@@ -71,6 +71,10 @@ final class InMemoryJob implements AutoCloseable {
                              DataGeneratorSource<EnrollmentRecord> enrollments) throws Exception {
         StreamExecutionEnvironment env = FaceStreamJob.environment(config);
         FaceStreamJob.Outputs outputs = new FaceStreamJob(config).build(env, frames, enrollments);
+        // One reader, so a gated source releases its records in order whatever the job's parallelism.
+        outputs.matches().getTransformation().getTransitivePredecessors().stream()
+                .filter(transformation -> "frames-source".equals(transformation.getUid()))
+                .forEach(transformation -> transformation.setParallelism(1));
         DataStream.Collector<MatchRecord> matches = new DataStream.Collector<>();
         DataStream.Collector<DeadLetter> deadLetters = new DataStream.Collector<>();
         outputs.matches().collectAsync(matches);

@@ -7,11 +7,8 @@ import io.facestream.config.StreamOptions;
 import io.facestream.decode.ImageDecoder;
 import io.facestream.decode.OpenCvLoader;
 import io.facestream.detect.Letterbox;
-import io.facestream.embed.Vectors;
 import io.facestream.job.JobOptions;
-import io.facestream.match.EmbeddingRows;
 import io.facestream.match.GallerySnapshot;
-import io.facestream.match.IvfIndex;
 import io.facestream.pipeline.Face;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.ImageAnalysis;
@@ -20,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -165,76 +161,4 @@ final class ComponentBenchmarks {
         }
         return facesPerSecond;
     }
-
-    /** Exact and IVF top-1 search over a synthetic, clustered gallery of {@code size} embeddings. */
-    Map<String, Object> gallery(int size, int queries, long seed) {
-        int dimension = 512;
-        int perPerson = 4;
-        Random random = new Random(seed);
-        int people = Math.max(1, size / perPerson);
-        float[] centres = new float[people * dimension];
-        for (int p = 0; p < people; p++) {
-            float[] centre = new float[dimension];
-            for (int i = 0; i < dimension; i++) {
-                centre[i] = (float) random.nextGaussian();
-            }
-            System.arraycopy(Vectors.l2Normalize(centre), 0, centres, p * dimension, dimension);
-        }
-        EmbeddingRows matrix = new EmbeddingRows(size, dimension);
-        float[] row = new float[dimension];
-        for (int r = 0; r < size; r++) {
-            fillAround(row, 0, centres, (r % people) * dimension, dimension, random);
-            matrix.set(r, row);
-        }
-        List<float[]> probes = new ArrayList<>();
-        for (int q = 0; q < queries; q++) {
-            float[] probe = new float[dimension];
-            fillAround(probe, 0, centres, random.nextInt(people) * dimension, dimension, random);
-            probes.add(probe);
-        }
-        long start = System.nanoTime();
-        int[] exact = new int[queries];
-        for (int q = 0; q < queries; q++) {
-            exact[q] = matrix.best(probes.get(q));
-        }
-        double exactMs = (System.nanoTime() - start) / 1e6 / queries;
-        int lists = Math.max(1, (int) Math.round(Math.sqrt(size)));
-        long buildStart = System.nanoTime();
-        IvfIndex index = IvfIndex.build(matrix, lists, 5, Math.min(size, 40 * lists), seed);
-        double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
-        // An eighth of the cells: recall@1 0.99 at 100k in a probe of lists/32 .. lists/4 (0.87, 0.95, 0.99, 1.00).
-        int probesPerQuery = Math.max(1, lists / 8);
-        start = System.nanoTime();
-        int hits = 0;
-        for (int q = 0; q < queries; q++) {
-            if (index.search(probes.get(q), probesPerQuery).row() == exact[q]) {
-                hits++;
-            }
-        }
-        double indexMs = (System.nanoTime() - start) / 1e6 / queries;
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("size", size);
-        result.put("exact_ms", Stopwatch.round(exactMs, 3));
-        result.put("index_ms", Stopwatch.round(indexMs, 3));
-        result.put("recall_at_1", Stopwatch.round(hits / (double) queries, 4));
-        result.put("index_lists", lists);
-        result.put("index_probes", probesPerQuery);
-        result.put("index_build_s", Stopwatch.round(buildSeconds, 1));
-        result.put("memory_mb", Stopwatch.round(index.memoryBytes() / 1e6, 1));
-        return result;
-    }
-
-    private static void fillAround(float[] target, int offset, float[] centres, int centre, int dimension, Random random) {
-        double sum = 0;
-        for (int i = 0; i < dimension; i++) {
-            float value = centres[centre + i] + (float) random.nextGaussian() * 0.02f;
-            target[offset + i] = value;
-            sum += value * value;
-        }
-        float inverse = (float) (1 / Math.sqrt(sum));
-        for (int i = 0; i < dimension; i++) {
-            target[offset + i] *= inverse;
-        }
-    }
-
 }

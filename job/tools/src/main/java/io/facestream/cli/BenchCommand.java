@@ -28,6 +28,13 @@ class BenchCommand implements Callable<Integer> {
             description = "Minutes at full load to watch resident memory (default: 10, 0 with --quick).")
     double soakMinutes;
 
+    @Option(names = "--gallery-only", description = "Only the gallery figures (the sharded gallery's operator on RocksDB).")
+    boolean galleryOnly;
+
+    @Option(names = "--gallery-size", defaultValue = "0",
+            description = "Embeddings in the synthetic gallery (default: 1,000,000; 100,000 with --quick).")
+    int gallerySize;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides one configuration key (e.g. inference.device=cuda).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -36,7 +43,7 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, overrides), spec.commandLine().getOut(),
+        return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, galleryOnly, gallerySize, overrides), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }

@@ -27,6 +27,9 @@ public final class FaceStreamCli {
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             line.getErr().println("facestream: " + exception.getMessage());
+            if (System.getenv("FACESTREAM_DEBUG") != null) {
+                exception.printStackTrace(line.getErr()); // the whole chain, for a bug report
+            }
             return EXIT_SETUP;
         });
         return commandLine.execute(args);

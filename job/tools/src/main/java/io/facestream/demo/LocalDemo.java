@@ -80,12 +80,11 @@ public final class LocalDemo {
 
                 StreamExecutionEnvironment env = FaceStreamJob.environment(config);
                 new FaceStreamJob(config).wire(env);
-                int parallelism = env.getParallelism();
                 try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
                     err.printf("demo: job running; Flink web UI at http://localhost:%s%n",
                             config.withPrefix(JobOptions.FLINK).get("rest.port"));
                     err.flush();
-                    job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= (long) people.size() * parallelism,
+                    job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= people.size(),
                             Duration.ofMinutes(5));
                     return stream(config, job, producer, cameras);
                 }

@@ -71,6 +71,7 @@ final class JobTestSupport {
         values.put(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.name(), "tx-" + topics.frames());
         values.put(JobOptions.CHECKPOINT_INTERVAL_MS.name(), "1000");
         values.put(JobOptions.CHECKPOINT_DIR.name(), checkpoints.toString());
+        values.put(JobOptions.STATE_BACKEND.name(), "rocksdb"); // as deployed: the gallery in RocksDB, incremental checkpoints
         values.put(JobOptions.JOB_PARALLELISM.name(), "1");
         values.put(JobOptions.JOB_NAME.name(), "facestream-" + topics.frames());
         values.putAll(extra);

@@ -69,8 +69,7 @@ class RescaleFromSavepointITCase {
         try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
             if (enroll) {
                 run.enroll();
-                job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= (long) run.people().size() * parallelism,
-                        Duration.ofMinutes(2));
+                job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= run.people().size(), Duration.ofMinutes(2));
             }
             run.send(from, to, 0);
             job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= run.framesBetween(from, to), Duration.ofMinutes(3));

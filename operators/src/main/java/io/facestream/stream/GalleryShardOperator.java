@@ -1,0 +1,176 @@
+package io.facestream.stream;
+
+import io.facestream.embed.Vectors;
+import io.facestream.match.Match;
+import io.facestream.match.Person;
+import io.facestream.match.PersonIndex;
+import io.facestream.pipeline.Face;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard of the gallery. People arrive keyed by id (input 1) and live in keyed state, so
+ * each subtask holds its share of them, checkpoints incrementally with RocksDB and rescales with
+ * Flink's key groups; every frame with faces arrives at every shard (input 2, broadcast). An
+ * enrollment or deletion changes that person's state and their entry in the in-memory
+ * {@link PersonIndex} at once; a face is searched in the index and its few candidates re-ranked
+ * exactly on their embeddings read from state. The index is rebuilt from state when the
+ * operator starts (after a restore or a rescale); it is never checkpointed.
+ */
+public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
+        implements TwoInputStreamOperator<Person, AnalyzedFrame, ShardMatches> {
+    private static final Logger LOG = LoggerFactory.getLogger(GalleryShardOperator.class);
+    public static final ValueStateDescriptor<Person> PERSON = new ValueStateDescriptor<>("person",
+            TypeInformation.of(Person.class));
+
+    private final MatchSettings settings;
+    private final int dimension;
+
+    private transient ValueState<Person> person;
+    private transient PersonIndex index;
+    private transient Set<String> otherModel;
+    private transient OperatorMetrics.SynchronizedHistogram searchLatency;
+    private transient LongCounter galleryUpdates;
+
+    public GalleryShardOperator(MatchSettings settings, int dimension) {
+        this.settings = settings;
+        this.dimension = dimension;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        person = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, PERSON);
+        index = new PersonIndex(dimension);
+        otherModel = new TreeSet<>();
+        long start = System.nanoTime();
+        getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, PERSON,
+                (key, state) -> reindex(state.value()));
+        if (index.size() > 0 || !otherModel.isEmpty()) {
+            LOG.info("gallery shard {} rebuilt from state: {} people in {} ms", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    index.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        warnAboutOtherModels();
+        OperatorMetrics metrics = new OperatorMetrics(getMetricGroup());
+        metrics.group().gauge(StreamMetrics.GALLERY_PEOPLE, () -> index.size());
+        metrics.group().gauge(StreamMetrics.GALLERY_OTHER_MODEL_PEOPLE, () -> otherModel.size());
+        metrics.group().gauge(StreamMetrics.GALLERY_INDEX_BYTES, () -> index.bytes());
+        searchLatency = metrics.histogram(StreamMetrics.GALLERY_SEARCH_LATENCY_US);
+        galleryUpdates = StreamMetrics.accumulator(getRuntimeContext(), StreamMetrics.GALLERY_UPDATES_ACCUMULATOR);
+    }
+
+    /** People in this shard's index. */
+    public int people() {
+        return index.size();
+    }
+
+    /** Bytes of this shard's index (the embeddings themselves are in keyed state). */
+    public long indexBytes() {
+        return index.bytes();
+    }
+
+    /** An enrollment or deletion of the person whose id is the current key. The enrollments topic overrides gallery.dir. */
+    @Override
+    public void processElement1(StreamRecord<Person> record) throws Exception {
+        Person update = record.getValue();
+        Person current = person.value();
+        boolean overriddenByTopic = update.origin() == Person.Origin.GALLERY_DIR && current != null
+                && current.origin() == Person.Origin.ENROLLMENTS;
+        if (!overriddenByTopic) {
+            person.update(update);
+            reindex(update);
+        }
+        galleryUpdates.add(1);
+    }
+
+    private void reindex(Person entry) {
+        if (entry == null) {
+            return;
+        }
+        boolean comparable = !entry.deleted() && settings.model().equals(entry.model());
+        if (comparable) {
+            index.put(entry.id(), entry.embeddings());
+            otherModel.remove(entry.id());
+        } else {
+            index.remove(entry.id());
+            if (entry.deleted()) {
+                otherModel.remove(entry.id());
+            } else {
+                otherModel.add(entry.id());
+            }
+        }
+    }
+
+    /**
+     * People enrolled with another recognizer (the job restarted with another model) cannot be
+     * compared with this job's faces: they are left out, counted, and the log says what to do.
+     */
+    private void warnAboutOtherModels() throws Exception {
+        if (otherModel.isEmpty()) {
+            return;
+        }
+        TreeMap<String, Integer> models = new TreeMap<>();
+        for (String id : otherModel) {
+            setCurrentKey(id);
+            models.merge(String.valueOf(person.value().model()), 1, Integer::sum);
+        }
+        LOG.warn("{} enrolled people have embeddings of another recognizer ({}) than this job's '{}' and are not matched. "
+                + "Enroll them again: send their enrollments with photos to the enrollments topic (./facestream enroll), "
+                + "or start the job without state so it reads the enrollments topic again and embeds the photos with '{}'.",
+                otherModel.size(), models, settings.model(), settings.model());
+    }
+
+    /** A frame with faces: this shard's best person for each face. */
+    @Override
+    public void processElement2(StreamRecord<AnalyzedFrame> record) throws Exception {
+        AnalyzedFrame frame = record.getValue();
+        Face[] faces = frame.faces();
+        Match[] best = new Match[faces.length];
+        Face[] withoutEmbeddings = new Face[faces.length];
+        long start = System.nanoTime();
+        for (int i = 0; i < faces.length; i++) {
+            best[i] = best(faces[i].embedding());
+            withoutEmbeddings[i] = new Face(faces[i].detection(), null);
+        }
+        searchLatency.update(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start) / Math.max(1, faces.length));
+        int shards = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        output.collect(record.replace(new ShardMatches(ShardMatches.keyOf(frame.frame()), shards, frame.frame(),
+                withoutEmbeddings, best)));
+    }
+
+    /** The index's candidates, re-ranked exactly on their embeddings in state; unknown below the threshold. */
+    private Match best(float[] probe) throws Exception {
+        String bestId = null;
+        String bestName = null;
+        float bestScore = Float.NEGATIVE_INFINITY;
+        for (String id : index.candidates(probe, settings.hammingCandidates(), settings.candidatePeople())) {
+            setCurrentKey(id);
+            Person candidate = person.value();
+            for (float[] embedding : candidate.embeddings()) {
+                float score = Vectors.dot(embedding, probe);
+                if (score > bestScore) {
+                    bestScore = score;
+                    bestId = id;
+                    bestName = candidate.name();
+                }
+            }
+        }
+        if (bestId == null) {
+            return Match.unknown(Float.NaN);
+        }
+        return bestScore >= settings.threshold() ? new Match(bestId, bestName, bestScore, true) : Match.unknown(bestScore);
+    }
+}

@@ -1,0 +1,107 @@
+package io.facestream.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.facestream.detect.DetectedFace;
+import io.facestream.embed.Vectors;
+import io.facestream.match.Match;
+import io.facestream.match.Person;
+import io.facestream.pipeline.Face;
+import io.facestream.serde.FrameRecord;
+import io.facestream.serde.RawRecord;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** One gallery shard in Flink's keyed two-input harness: updates in place, deletions, restore, other recognizers. */
+@Tag("flink")
+class GalleryShardOperatorTest {
+    static float[] unit(int hot, float noise) {
+        float[] v = new float[512];
+        v[hot] = 1f;
+        v[(hot + 1) % 512] = noise;
+        return Vectors.l2Normalize(v);
+    }
+
+    static Person person(String id, String model, float[]... embeddings) {
+        return new Person(id, "Name of " + id, model, embeddings, Person.Origin.ENROLLMENTS);
+    }
+
+    static AnalyzedFrame frame(long seq, float[]... embeddings) {
+        RawRecord raw = new RawRecord("cam".getBytes(), null, new String[0], new byte[0][], "frames", 0, seq, 1L);
+        Face[] faces = new Face[embeddings.length];
+        for (int i = 0; i < faces.length; i++) {
+            faces[i] = new Face(new DetectedFace(1, 2, 3, 4, 0.99f, new float[10]), embeddings[i]);
+        }
+        return new AnalyzedFrame(new FrameRecord("cam", seq, 1000L + seq, raw, null), faces, null, null);
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, Person, AnalyzedFrame, ShardMatches> harness(OperatorSubtaskState restore)
+            throws Exception {
+        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new GalleryShardOperator(new MatchSettings("faceplugin-fr", 0.5f, false, 32, 4), 512),
+                Person::id, null, Types.STRING); // frames arrive on every shard, without a key
+        harness.setup();
+        if (restore != null) {
+            harness.initializeState(restore);
+        }
+        harness.open();
+        return harness;
+    }
+
+    static List<Match> best(KeyedTwoInputStreamOperatorTestHarness<String, Person, AnalyzedFrame, ShardMatches> harness) {
+        List<ShardMatches> answers = harness.extractOutputValues();
+        return List.of(answers.get(answers.size() - 1).best());
+    }
+
+    @Test
+    void enrollmentsAndDeletionsChangeOnlyThatPersonAndShowAtTheNextFrame() throws Exception {
+        try (var harness = harness(null)) {
+            harness.processElement1(person("ann", "faceplugin-fr", unit(3, 0f)), 1);
+            harness.processElement1(person("bob", "faceplugin-fr", unit(9, 0f)), 1);
+            harness.processElement2(frame(1, unit(3, 0.2f), unit(9, 0.2f), unit(100, 0f)), 2);
+            assertThat(best(harness)).extracting(Match::personId).containsExactly("ann", "bob", null);
+            assertThat(harness.extractOutputValues().get(0).shards()).isEqualTo(1);
+            assertThat(harness.extractOutputValues().get(0).faces()[0].embedding()).as("embeddings stay here").isNull();
+
+            harness.processElement1(Person.deletion("ann"), 3);
+            harness.processElement1(person("bob", "faceplugin-fr", unit(100, 0f)), 3); // new photos of bob
+            harness.processElement2(frame(2, unit(3, 0.2f), unit(9, 0.2f), unit(100, 0f)), 4);
+            assertThat(best(harness)).extracting(Match::personId).containsExactly(null, null, "bob");
+        }
+    }
+
+    @Test
+    void afterARestoreTheIndexIsRebuiltFromStateAndOtherRecognizersArePassedOver() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(null)) {
+            harness.processElement1(person("ann", "faceplugin-fr", unit(3, 0f), unit(4, 0f)), 1);
+            float[] old = new float[128];
+            old[3] = 1f; // another recognizer, another dimension
+            harness.processElement1(person("old", "arcface-r50", old), 1);
+            harness.processElement1(person("same", "arcface-r50", unit(9, 0f)), 1);
+            harness.processElement1(person("gone", "faceplugin-fr", unit(20, 0f)), 1);
+            harness.processElement1(Person.deletion("gone"), 1);
+            snapshot = harness.snapshot(1, 2);
+        }
+        try (var restored = harness(snapshot)) {
+            restored.processElement2(frame(1, unit(4, 0.1f), unit(9, 0.1f), unit(20, 0.1f)), 3);
+            assertThat(best(restored)).extracting(Match::personId).containsExactly("ann", null, null);
+        }
+    }
+
+    @Test
+    void theEnrollmentsTopicOverridesGalleryDirInEitherOrder() throws Exception {
+        try (var harness = harness(null)) {
+            harness.processElement1(new Person("ann", "Ann", "faceplugin-fr", new float[][] {unit(3, 0f)}, Person.Origin.GALLERY_DIR), 1);
+            harness.processElement1(Person.deletion("ann"), 2); // deleted through the topic
+            harness.processElement1(person("bob", "faceplugin-fr", unit(9, 0f)), 3);
+            harness.processElement1(new Person("bob", "Bob", "faceplugin-fr", new float[][] {unit(20, 0f)}, Person.Origin.GALLERY_DIR), 4);
+            harness.processElement2(frame(1, unit(3, 0.1f), unit(9, 0.1f), unit(20, 0.1f)), 5);
+            assertThat(best(harness)).extracting(Match::personId).containsExactly(null, "bob", null);
+        }
+    }
+}

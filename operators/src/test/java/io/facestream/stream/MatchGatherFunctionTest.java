@@ -1,0 +1,61 @@
+package io.facestream.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.facestream.detect.DetectedFace;
+import io.facestream.match.Match;
+import io.facestream.pipeline.Face;
+import io.facestream.serde.FrameRecord;
+import io.facestream.serde.MatchRecord;
+import io.facestream.serde.RawRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The shards' answers for a frame become its matches once all shards answered: per face the best over all shards. */
+@Tag("flink")
+class MatchGatherFunctionTest {
+    static ShardMatches answer(Match... best) {
+        RawRecord raw = new RawRecord("cam".getBytes(), null, new String[0], new byte[0][], "frames", 0, 7, 1L);
+        FrameRecord frame = new FrameRecord("cam", 7, 1000L, raw, null);
+        Face[] faces = new Face[best.length];
+        for (int i = 0; i < faces.length; i++) {
+            faces[i] = new Face(new DetectedFace(i, 0, i + 10, 10, 0.99f, new float[10]), null);
+        }
+        return new ShardMatches(ShardMatches.keyOf(frame), 2, frame, faces, best);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ShardMatches, MatchRecord> harness(boolean emitUnknown) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new MatchGatherFunction(new MatchSettings("faceplugin-fr", 0.38f, emitUnknown, 32, 4))),
+                ShardMatches::frameKey, Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    @Test
+    void eachFaceGetsTheBestPersonOverAllShardsOnceEveryShardAnswered() throws Exception {
+        try (var harness = harness(true)) {
+            harness.processElement(answer(new Match("ann", "Ann", 0.6f, true), Match.unknown(0.2f)), 1);
+            assertThat(harness.extractOutputValues()).as("one shard of two answered").isEmpty();
+            harness.processElement(answer(new Match("bob", "Bob", 0.7f, true), Match.unknown(Float.NaN)), 2);
+            assertThat(harness.extractOutputValues()).extracting(MatchRecord::personId).containsExactly("bob", null);
+            assertThat(harness.extractOutputValues().get(1).score()).isEqualTo(0.2f);
+            assertThat(harness.numKeyedStateEntries()).as("nothing kept once the frame is out").isZero();
+        }
+    }
+
+    @Test
+    void aKnownPersonBeatsAHigherUnknownScoreAndUnknownFacesAreDroppedByDefault() throws Exception {
+        try (var harness = harness(false)) {
+            harness.processElement(answer(Match.unknown(0.3f), Match.unknown(Float.NaN)), 1);
+            harness.processElement(answer(new Match("ann", "Ann", 0.4f, true), Match.unknown(0.1f)), 2);
+            assertThat(harness.extractOutputValues()).singleElement().satisfies(match -> {
+                assertThat(match.personId()).isEqualTo("ann");
+                assertThat(match.box()).containsExactly(0f, 0f, 10f, 10f);
+            });
+        }
+    }
+}
