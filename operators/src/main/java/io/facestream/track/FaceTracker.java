@@ -1,0 +1,137 @@
+package io.facestream.track;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Follows the faces of one camera from frame to frame (SORT with ByteTrack's two passes), giving each face a
+ * track id that stays the same while the face stays in view.
+ *
+ * <p>Each frame: tracks idle past {@code maxAbsenceMs} end; the others are predicted to the frame's time;
+ * high-score detections are matched to them by IoU (Hungarian), then low-score detections to the tracks still
+ * unmatched, under a stricter gate; every detection left over starts a new track at once, since consumers need
+ * an id in the frame a face first appears. Unmatched tracks coast on their prediction until they are matched again
+ * or end.
+ *
+ * <p>The tracker's clock never runs backwards: a frame older than the last one processed is handled as if it
+ * arrived at the last frame's time (no prediction, its detections matched against the current boxes). The caller
+ * orders frames; this only keeps a stray late frame from rewinding the filters or reviving ended tracks.
+ *
+ * <p>Not thread-safe; one instance per camera, kept whole in keyed state (it is {@link Serializable}).
+ */
+public final class FaceTracker implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final TrackerSettings settings;
+    private final ArrayList<Track> tracks = new ArrayList<>();
+    private long nextTrackId = 1;
+    private long lastFrameMs;
+    private boolean anyFrame;
+
+    public FaceTracker(TrackerSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("settings must not be null");
+        }
+        this.settings = settings;
+    }
+
+    /** Associates one frame's detections with the tracks; returns each detection's track and the tracks ended. */
+    public TrackerStep step(long timestampMs, List<Detection> detections) {
+        long nowMs = anyFrame ? Math.max(timestampMs, lastFrameMs) : timestampMs;
+        List<EndedTrack> ended = expire(nowMs);
+        long elapsedMs = anyFrame ? nowMs - lastFrameMs : 0;
+        for (Track track : tracks) {
+            track.predict(elapsedMs);
+        }
+        anyFrame = true;
+        lastFrameMs = nowMs;
+
+        int[] trackOfDetection = associate(detections);
+        List<Long> ids = new ArrayList<>(detections.size());
+        for (int d = 0; d < detections.size(); d++) {
+            FaceBox box = detections.get(d).box();
+            Track track;
+            if (trackOfDetection[d] == Assignment.UNMATCHED) {
+                track = new Track(nextTrackId++, box, nowMs);
+                tracks.add(track);
+            } else {
+                track = tracks.get(trackOfDetection[d]);
+                track.matched(box, nowMs);
+            }
+            ids.add(track.id());
+        }
+        return new TrackerStep(ids, ended);
+    }
+
+    /**
+     * Ends the tracks not matched for more than {@code maxAbsenceMs} before {@code nowMs}, for a camera whose
+     * frames stopped; each track is reported once, here or in a later {@link #step}.
+     */
+    public List<EndedTrack> expire(long nowMs) {
+        List<EndedTrack> ended = new ArrayList<>();
+        tracks.removeIf(track -> {
+            boolean idle = track.idlePast(nowMs, settings.maxAbsenceMs());
+            if (idle) {
+                ended.add(track.ended());
+            }
+            return idle;
+        });
+        return ended;
+    }
+
+    /** The earliest event time at which {@link #expire} would end a track, for an event-time timer; empty when none. */
+    public OptionalLong nextExpiryMs() {
+        return tracks.stream().mapToLong(t -> t.lastSeenMs() + settings.maxAbsenceMs() + 1).min();
+    }
+
+    public int activeTracks() {
+        return tracks.size();
+    }
+
+    public TrackerSettings settings() {
+        return settings;
+    }
+
+    /** The index in {@code tracks} of each detection's track, or UNMATCHED; high scores first, then low. */
+    private int[] associate(List<Detection> detections) {
+        int[] trackOfDetection = new int[detections.size()];
+        Arrays.fill(trackOfDetection, Assignment.UNMATCHED);
+        boolean[] trackTaken = new boolean[tracks.size()];
+        List<FaceBox> predicted = tracks.stream().map(Track::predictedBox).toList();
+        matchPass(detections, true, settings.minIou(), predicted, trackTaken, trackOfDetection);
+        matchPass(detections, false, settings.lowScoreMinIou(), predicted, trackTaken, trackOfDetection);
+        return trackOfDetection;
+    }
+
+    private void matchPass(List<Detection> detections, boolean highScorePass, double minIou, List<FaceBox> predicted,
+            boolean[] trackTaken, int[] trackOfDetection) {
+        List<Integer> dets = new ArrayList<>();
+        for (int d = 0; d < detections.size(); d++) {
+            if ((detections.get(d).score() >= settings.highScore()) == highScorePass) {
+                dets.add(d);
+            }
+        }
+        List<Integer> free = new ArrayList<>();
+        for (int t = 0; t < trackTaken.length; t++) {
+            if (!trackTaken[t]) {
+                free.add(t);
+            }
+        }
+        double[][] cost = new double[free.size()][dets.size()];
+        for (int i = 0; i < free.size(); i++) {
+            for (int j = 0; j < dets.size(); j++) {
+                cost[i][j] = 1 - predicted.get(free.get(i)).iou(detections.get(dets.get(j)).box());
+            }
+        }
+        int[] match = Assignment.solve(cost, 1 - minIou);
+        for (int i = 0; i < free.size(); i++) {
+            if (match[i] != Assignment.UNMATCHED) {
+                trackTaken[free.get(i)] = true;
+                trackOfDetection[dets.get(match[i])] = free.get(i);
+            }
+        }
+    }
+}
