@@ -1,7 +1,14 @@
 package io.facestream.track;
 
-/** One face found by the detector in a frame: its box and the detector's confidence in [0, 1]. */
-public record Detection(FaceBox box, double score) {
+/**
+ * One face found by the detector in a frame: its box, the detector's confidence in [0, 1] and, when known, its
+ * unit-length embedding, which keeps a track from jumping to a different person in the same place.
+ */
+public record Detection(FaceBox box, double score, float[] appearance) {
+    public Detection(FaceBox box, double score) {
+        this(box, score, null);
+    }
+
     public Detection {
         if (box == null) {
             throw new IllegalArgumentException("box must not be null");

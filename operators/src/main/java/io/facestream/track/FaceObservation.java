@@ -11,10 +11,18 @@ import java.io.Serializable;
  * @param faceSizePx     the shorter side of the face box in pixels
  * @param detectionScore the detector's confidence in the face, in [0, 1]
  * @param timestampMs    event time of the frame, so the best observation can point at its frame
+ * @param frameSeq       the frame's sequence number in its camera; -1 when not known
+ * @param box            the face's box in that frame; null when not known
  */
 public record FaceObservation(String personId, double similarity, double margin, double faceSizePx,
-        double detectionScore, long timestampMs) implements Serializable {
+        double detectionScore, long timestampMs, long frameSeq, FaceBox box) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** An observation that does not say where it was made. */
+    public FaceObservation(String personId, double similarity, double margin, double faceSizePx, double detectionScore,
+            long timestampMs) {
+        this(personId, similarity, margin, faceSizePx, detectionScore, timestampMs, -1, null);
+    }
 
     public FaceObservation {
         if (!Double.isFinite(faceSizePx) || faceSizePx < 0) {
@@ -23,6 +31,11 @@ public record FaceObservation(String personId, double similarity, double margin,
         if (!Double.isFinite(detectionScore)) {
             throw new IllegalArgumentException("detectionScore must be finite, was " + detectionScore);
         }
+    }
+
+    /** The same face, attributed to {@code person} (null: unknown) with {@code score}: for a vote taken again. */
+    public FaceObservation as(String person, double score) {
+        return new FaceObservation(person, score, Double.NaN, faceSizePx, detectionScore, timestampMs, frameSeq, box);
     }
 
     public boolean known() {

@@ -25,7 +25,7 @@ import java.util.OptionalLong;
 public final class FaceTracker implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final TrackerSettings settings;
+    private TrackerSettings settings;
     private final ArrayList<Track> tracks = new ArrayList<>();
     private long nextTrackId = 1;
     private long lastFrameMs;
@@ -52,14 +52,14 @@ public final class FaceTracker implements Serializable {
         int[] trackOfDetection = associate(detections);
         List<Long> ids = new ArrayList<>(detections.size());
         for (int d = 0; d < detections.size(); d++) {
-            FaceBox box = detections.get(d).box();
+            Detection detection = detections.get(d);
             Track track;
             if (trackOfDetection[d] == Assignment.UNMATCHED) {
-                track = new Track(nextTrackId++, box, nowMs);
+                track = new Track(nextTrackId++, detection.box(), detection.appearance(), nowMs);
                 tracks.add(track);
             } else {
                 track = tracks.get(trackOfDetection[d]);
-                track.matched(box, nowMs);
+                track.matched(detection.box(), detection.appearance(), nowMs);
             }
             ids.add(track.id());
         }
@@ -95,6 +95,26 @@ public final class FaceTracker implements Serializable {
         return settings;
     }
 
+    /** Applies settings changed since this tracker was saved (a job restored with new configuration). */
+    public void reconfigure(TrackerSettings changed) {
+        if (changed == null) {
+            throw new IllegalArgumentException("settings must not be null");
+        }
+        this.settings = changed;
+    }
+
+    /** Whether two faces may be the same person; true when either embedding is unknown. */
+    private boolean looksAlike(float[] trackAppearance, float[] detectionAppearance) {
+        if (trackAppearance == null || detectionAppearance == null || trackAppearance.length != detectionAppearance.length) {
+            return true;
+        }
+        double dot = 0;
+        for (int i = 0; i < trackAppearance.length; i++) {
+            dot += trackAppearance[i] * detectionAppearance[i];
+        }
+        return dot >= settings.minAppearanceSimilarity();
+    }
+
     /** The index in {@code tracks} of each detection's track, or UNMATCHED; high scores first, then low. */
     private int[] associate(List<Detection> detections) {
         int[] trackOfDetection = new int[detections.size()];
@@ -123,7 +143,10 @@ public final class FaceTracker implements Serializable {
         double[][] cost = new double[free.size()][dets.size()];
         for (int i = 0; i < free.size(); i++) {
             for (int j = 0; j < dets.size(); j++) {
-                cost[i][j] = 1 - predicted.get(free.get(i)).iou(detections.get(dets.get(j)).box());
+                Detection detection = detections.get(dets.get(j));
+                boolean looksAlike = looksAlike(tracks.get(free.get(i)).appearance(), detection.appearance());
+                // A different person where the track's face was (a cut, a crossing) starts a track of their own.
+                cost[i][j] = looksAlike ? 1 - predicted.get(free.get(i)).iou(detection.box()) : Double.POSITIVE_INFINITY;
             }
         }
         int[] match = Assignment.solve(cost, 1 - minIou);

@@ -12,7 +12,9 @@ package io.facestream.track;
  *                        undecided: the track's best frame; null before any observation
  */
 public record IdentityDecision(String personId, Verdict verdict, int faces, int totalFaces, double bestScore,
-        FaceObservation bestObservation) {
+        FaceObservation bestObservation) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
 
     public enum Verdict {
         /** The leading person is named. */

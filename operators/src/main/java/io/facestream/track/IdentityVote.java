@@ -34,7 +34,7 @@ public final class IdentityVote implements Serializable {
     /** Relative difference under which two sums count as a tie (float noise, not evidence). */
     static final double TIE_EPSILON = 1e-6;
 
-    private final VoteSettings settings;
+    private VoteSettings settings;
     private final ArrayList<PersonTally> persons = new ArrayList<>();
     private final PersonTally unknown = new PersonTally(null);
     private final PersonTally all = new PersonTally(null);
@@ -93,6 +93,14 @@ public final class IdentityVote implements Serializable {
         }
         return new IdentityDecision(leader.personId, IdentityDecision.Verdict.DECIDED, leader.faces, all.faces,
                 leader.bestScore, leader.bestObservation);
+    }
+
+    /** Applies settings changed since this vote was saved (a job restored with new configuration). */
+    public void reconfigure(VoteSettings changed) {
+        if (changed == null) {
+            throw new IllegalArgumentException("settings must not be null");
+        }
+        this.settings = changed;
     }
 
     /** Persons currently remembered for this track (at most maxCandidates). */

@@ -11,9 +11,12 @@ final class Track implements Serializable {
     private final long firstSeenMs;
     private long lastSeenMs;
     private int frames;
+    /** The embedding of the face last matched to this track, when the caller gave one. */
+    private float[] appearance;
 
-    Track(long id, FaceBox box, long nowMs) {
+    Track(long id, FaceBox box, float[] appearance, long nowMs) {
         this.id = id;
+        this.appearance = appearance;
         this.filter = new BoxKalmanFilter(box);
         this.firstSeenMs = nowMs;
         this.lastSeenMs = nowMs;
@@ -32,14 +35,21 @@ final class Track implements Serializable {
         return filter.box();
     }
 
-    void matched(FaceBox box, long nowMs) {
+    void matched(FaceBox box, float[] appearance, long nowMs) {
         filter.update(box);
+        if (appearance != null) {
+            this.appearance = appearance;
+        }
         lastSeenMs = Math.max(lastSeenMs, nowMs);
         frames++;
     }
 
     boolean idlePast(long nowMs, long maxAbsenceMs) {
         return nowMs - lastSeenMs > maxAbsenceMs;
+    }
+
+    float[] appearance() {
+        return appearance;
     }
 
     long lastSeenMs() {

@@ -215,4 +215,26 @@ class FaceTrackerTest {
         assertThat(step.ended()).isEmpty();
         assertThat(tracker.nextExpiryMs()).isEmpty();
     }
+
+    /** A unit vector along axis {@code axis}: embeddings of different people are far apart, of one person alike. */
+    static float[] looks(int axis) {
+        float[] embedding = new float[8];
+        embedding[axis] = 1;
+        return embedding;
+    }
+
+    @Test
+    void aDifferentPersonInTheSamePlaceStartsANewTrackWhenEmbeddingsAreGiven() {
+        FaceTracker tracker = new FaceTracker(SETTINGS);
+        FaceBox place = FaceBox.ofCentre(300, 300, 90, 90);
+        for (int k = 0; k < 5; k++) {
+            assertThat(tracker.step(k * FRAME_MS, List.of(new Detection(place, 0.95, looks(0)))).trackIds())
+                    .containsExactly(1L);
+        }
+        // A cut: someone else, framed the same way. Boxes alone would continue track 1.
+        for (int k = 5; k < 10; k++) {
+            assertThat(tracker.step(k * FRAME_MS, List.of(new Detection(place, 0.95, looks(1)))).trackIds())
+                    .containsExactly(2L);
+        }
+    }
 }

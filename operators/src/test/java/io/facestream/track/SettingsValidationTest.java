@@ -7,16 +7,16 @@ import org.junit.jupiter.api.Test;
 class SettingsValidationTest {
     @Test
     void trackerSettingsNameTheBadValue() {
-        assertThatThrownBy(() -> new TrackerSettings(0, 0.5, 0.8, 2000))
+        assertThatThrownBy(() -> new TrackerSettings(0, 0.5, 0.8, 2000, 0.3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("minIou must be in (0, 1], was 0.0");
-        assertThatThrownBy(() -> new TrackerSettings(0.3, 1.5, 0.8, 2000))
+        assertThatThrownBy(() -> new TrackerSettings(0.3, 1.5, 0.8, 2000, 0.3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("lowScoreMinIou must be in (0, 1], was 1.5");
-        assertThatThrownBy(() -> new TrackerSettings(0.3, 0.5, Double.NaN, 2000))
+        assertThatThrownBy(() -> new TrackerSettings(0.3, 0.5, Double.NaN, 2000, 0.3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("highScore must be between 0 and 1, was NaN");
-        assertThatThrownBy(() -> new TrackerSettings(0.3, 0.5, 0.8, 0))
+        assertThatThrownBy(() -> new TrackerSettings(0.3, 0.5, 0.8, 0, 0.3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxAbsenceMs must be > 0, was 0");
     }

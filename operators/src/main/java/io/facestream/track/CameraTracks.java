@@ -1,0 +1,168 @@
+package io.facestream.track;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The sightings of one camera: follows its faces frame by frame ({@link FaceTracker}), names each track by a vote
+ * over its faces' recognitions ({@link IdentityVote}) and says when a sighting opens, changes and closes. Frames
+ * must come in capture order; the caller (the job's sightings operator) sorts them by event time.
+ *
+ * <p>A track that ends unnamed hands back its best faces ({@link UnnamedTrack}) for matching back in time; a live
+ * unnamed track is matched against a new enrollment here ({@link #enrolled}). Not thread-safe; kept whole in keyed
+ * state, one per camera.
+ */
+public final class CameraTracks implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** What a step produced: sightings to write, and unnamed tracks to keep for matching back in time. */
+    public record Update(List<Sighting> sightings, List<UnnamedTrack> unnamed) {
+        static final Update NONE = new Update(List.of(), List.of());
+
+        public boolean isEmpty() {
+            return sightings.isEmpty() && unnamed.isEmpty();
+        }
+    }
+
+    private final String camera;
+    private SightingSettings settings;
+    private final FaceTracker tracker;
+    private final HashMap<Long, TrackState> live = new HashMap<>();
+    private long lastFrameMs = Long.MIN_VALUE;
+
+    public CameraTracks(String camera, SightingSettings settings) {
+        this.camera = camera;
+        this.settings = settings;
+        this.tracker = new FaceTracker(settings.tracker());
+    }
+
+    /** One frame's faces, in capture order: the sightings it opens, changes or (by absence) closes. */
+    public Update frame(long frameSeq, long timestampMs, List<TrackedFace> faces) {
+        List<Detection> detections = new ArrayList<>(faces.size());
+        for (TrackedFace face : faces) {
+            detections.add(new Detection(face.box(), face.detectionScore(), face.embedding()));
+        }
+        TrackerStep step = tracker.step(timestampMs, detections);
+        long now = Math.max(timestampMs, lastFrameMs);
+        lastFrameMs = now;
+        List<Sighting> sightings = new ArrayList<>();
+        List<UnnamedTrack> unnamed = new ArrayList<>();
+        for (EndedTrack ended : step.ended()) {
+            end(ended, sightings, unnamed);
+        }
+        for (int i = 0; i < faces.size(); i++) {
+            long trackId = step.trackId(i);
+            TrackState track = live.computeIfAbsent(trackId, id -> new TrackState(id, now, settings.vote()));
+            if (track.retired) {
+                continue;
+            }
+            TrackedFace face = faces.get(i);
+            track.observe(face.observation(now, frameSeq), face, settings.keptFaces());
+            boolean wasNamed = track.personId != null;
+            if (track.decide(track.vote.decide())) {
+                sightings.add(track.sighting(camera, wasNamed ? Sighting.State.UPDATE : Sighting.State.OPEN, false));
+            }
+        }
+        return new Update(sightings, unnamed);
+    }
+
+    /** Ends the tracks absent for longer than the limit at event time {@code nowMs} (a camera that stopped). */
+    public Update expire(long nowMs) {
+        List<EndedTrack> ended = tracker.expire(nowMs);
+        if (ended.isEmpty()) {
+            return Update.NONE;
+        }
+        List<Sighting> sightings = new ArrayList<>();
+        List<UnnamedTrack> unnamed = new ArrayList<>();
+        for (EndedTrack track : ended) {
+            end(track, sightings, unnamed);
+        }
+        return new Update(sightings, unnamed);
+    }
+
+    /** Ends every live track now, whatever its absence: the camera's stream is over or has gone quiet. */
+    public Update closeAll() {
+        return expire(Long.MAX_VALUE);
+    }
+
+    /** The event time at which {@link #expire} would next end a track; Long.MAX_VALUE when none is live. */
+    public long nextExpiryMs() {
+        return tracker.nextExpiryMs().orElse(Long.MAX_VALUE);
+    }
+
+    /**
+     * A person was enrolled: live unnamed tracks whose kept faces vote for them are named now, each an
+     * {@link Sighting.State#OPEN} sighting with {@code retroactive} set.
+     */
+    public List<Sighting> enrolled(String personId, String name, float[][] embeddings) {
+        List<Sighting> sightings = new ArrayList<>();
+        for (TrackState track : live.values()) {
+            if (track.personId != null || track.retired || track.kept.isEmpty()) {
+                continue;
+            }
+            IdentityVote vote = KeptFaces.voteFor(track.kept.list(), personId, embeddings, settings.matchThreshold(),
+                    settings.vote());
+            IdentityDecision decision = vote.decide();
+            if (decision.decided()) {
+                track.nameBack(vote, decision, name);
+                sightings.add(track.sighting(camera, Sighting.State.OPEN, true));
+            }
+        }
+        return sightings;
+    }
+
+    /**
+     * A person was deleted: their live sightings close now, and those tracks say nothing more until they end, so
+     * nothing about the person is written after the deletion.
+     */
+    public List<Sighting> deleted(String personId) {
+        List<Sighting> sightings = new ArrayList<>();
+        for (TrackState track : live.values()) {
+            if (track.named() && track.personId.equals(personId)) {
+                sightings.add(track.sighting(camera, Sighting.State.CLOSED, false));
+                track.retired = true;
+                track.kept.clear();
+            }
+        }
+        return sightings;
+    }
+
+    public int liveTracks() {
+        return live.size();
+    }
+
+    public String camera() {
+        return camera;
+    }
+
+    /** Applies settings changed since this state was saved (a job restored with new configuration). */
+    public void reconfigure(SightingSettings changed) {
+        if (changed.equals(settings)) {
+            return;
+        }
+        settings = changed;
+        tracker.reconfigure(changed.tracker());
+        live.values().forEach(track -> track.vote.reconfigure(changed.vote()));
+    }
+
+    private void end(EndedTrack ended, List<Sighting> sightings, List<UnnamedTrack> unnamed) {
+        TrackState track = live.remove(ended.trackId());
+        if (track == null || track.retired) {
+            return;
+        }
+        track.lastSeen = Math.max(track.lastSeen, ended.lastSeenMs());
+        if (track.personId != null) {
+            sightings.add(track.sighting(camera, Sighting.State.CLOSED, false));
+            return;
+        }
+        if (settings.emitUnknown() && track.faces >= settings.vote().minFaces()) {
+            sightings.add(track.sighting(camera, Sighting.State.CLOSED, false));
+        }
+        if (!track.kept.isEmpty()) {
+            unnamed.add(new UnnamedTrack(camera, track.trackId, track.firstSeen, track.lastSeen, track.faces,
+                    track.kept.list()));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.facestream.track;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The few best faces of a track, by vote weight (size and detection score): what matching back in time compares
+ * with a newly enrolled person. Bounded, so a long unnamed track costs no more than a short one.
+ */
+final class KeptFaces implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final ArrayList<KeptFace> faces = new ArrayList<>();
+
+    void offer(KeptFace face, int limit) {
+        if (limit <= 0 || face.embedding() == null) {
+            return;
+        }
+        if (faces.size() < limit) {
+            faces.add(face);
+            return;
+        }
+        KeptFace weakest = faces.stream().min(Comparator.comparingDouble(KeptFace::weight)).orElseThrow();
+        if (face.weight() > weakest.weight()) {
+            faces.remove(weakest);
+            faces.add(face);
+        }
+    }
+
+    List<KeptFace> list() {
+        return List.copyOf(faces);
+    }
+
+    boolean isEmpty() {
+        return faces.isEmpty();
+    }
+
+    void clear() {
+        faces.clear();
+    }
+
+    /**
+     * The vote the kept faces give when compared with one person's embeddings: each face counts for the person when
+     * its best similarity reaches the threshold, as unknown otherwise; the usual rules then decide.
+     */
+    static IdentityVote voteFor(List<KeptFace> kept, String personId, float[][] embeddings, double threshold,
+            VoteSettings settings) {
+        IdentityVote vote = new IdentityVote(settings);
+        for (KeptFace face : kept) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (float[] embedding : embeddings) {
+                best = Math.max(best, dot(embedding, face.embedding()));
+            }
+            vote.add(face.observation().as(best >= threshold ? personId : null, best));
+        }
+        return vote;
+    }
+
+    private static double dot(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return Double.NEGATIVE_INFINITY; // another recognizer's embedding: never the same person
+        }
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+}
