@@ -1,6 +1,7 @@
 package io.facestream.pipeline;
 
 import io.facestream.align.FaceAligner;
+import io.facestream.align.FaceLooks;
 import io.facestream.batching.MicroBatcher;
 import io.facestream.decode.ImageDecoder;
 import io.facestream.decode.OpenCvLoader;
@@ -10,8 +11,11 @@ import io.facestream.embed.FaceEmbedder;
 import io.facestream.inference.InferenceDevice;
 import io.facestream.inference.InferenceSession;
 import io.facestream.inference.SessionRegistry;
+import io.facestream.track.FaceLook;
+import io.facestream.track.RecentFaces;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
 import org.opencv.core.CvType;
@@ -76,11 +80,23 @@ public final class FacePipeline implements AutoCloseable {
      * surface as {@link io.facestream.decode.ImageRefusedException}.
      */
     public ImageAnalysis analyze(byte[] encoded, boolean embed) {
+        return analyze(encoded, embed, null, 0);
+    }
+
+    /**
+     * Analyses one frame of a camera with embeddings; a face that {@code recent} (the camera's lately embedded faces)
+     * says has not changed keeps its earlier embedding instead of going through the recognizer again.
+     */
+    public ImageAnalysis analyze(byte[] encoded, RecentFaces recent, long timestampMs) {
+        return analyze(encoded, true, recent, timestampMs);
+    }
+
+    private ImageAnalysis analyze(byte[] encoded, boolean embed, RecentFaces recent, long timestampMs) {
         long start = System.nanoTime();
         Mat image = decoder.decode(encoded);
         listener.decoded(System.nanoTime() - start);
         try {
-            return analyze(image, embed);
+            return analyze(image, embed, recent, timestampMs);
         } finally {
             image.release();
         }
@@ -88,6 +104,10 @@ public final class FacePipeline implements AutoCloseable {
 
     /** Analyses a decoded BGR image. */
     public ImageAnalysis analyze(Mat bgr, boolean embed) {
+        return analyze(bgr, embed, null, 0);
+    }
+
+    private ImageAnalysis analyze(Mat bgr, boolean embed, RecentFaces recent, long timestampMs) {
         long start = System.nanoTime();
         List<DetectedFace> detections = detector.detect(bgr);
         long detected = System.nanoTime();
@@ -100,21 +120,48 @@ public final class FacePipeline implements AutoCloseable {
         List<Face> faces = new ArrayList<>(detections.size());
         if (!embed || detections.isEmpty()) {
             detections.forEach(detection -> faces.add(new Face(detection, null)));
-            return new ImageAnalysis(bgr.cols(), bgr.rows(), faces);
+            return new ImageAnalysis(bgr.cols(), bgr.rows(), faces, 0);
         }
         List<Mat> crops = new ArrayList<>(detections.size());
         try {
             for (DetectedFace detection : detections) {
                 crops.add(aligner.align(bgr, detection));
             }
+            List<FaceLook> looks = null;
+            if (recent != null) {
+                looks = new ArrayList<>(crops.size());
+                for (int i = 0; i < crops.size(); i++) {
+                    looks.add(FaceLooks.of(crops.get(i), detections.get(i)));
+                }
+            }
             long aligned = System.nanoTime();
             listener.aligned(crops.size(), aligned - detected);
-            List<float[]> embeddings = embedStep.apply(crops);
-            listener.embedded(crops.size(), System.nanoTime() - aligned);
-            for (int i = 0; i < detections.size(); i++) {
-                faces.add(new Face(detections.get(i), embeddings.get(i)));
+            float[][] embeddings = recent == null ? new float[crops.size()][] : recent.reusable(timestampMs, looks);
+            List<Mat> changed = new ArrayList<>();
+            for (int i = 0; i < crops.size(); i++) {
+                if (embeddings[i] == null) {
+                    changed.add(crops.get(i));
+                }
             }
-            return new ImageAnalysis(bgr.cols(), bgr.rows(), faces);
+            if (changed.size() < crops.size()) {
+                listener.reused(crops.size() - changed.size());
+            }
+            if (!changed.isEmpty()) {
+                Iterator<float[]> fresh = embedStep.apply(changed).iterator();
+                for (int i = 0; i < crops.size(); i++) {
+                    if (embeddings[i] == null) {
+                        embeddings[i] = fresh.next();
+                        if (recent != null) {
+                            recent.embedded(timestampMs, looks.get(i), embeddings[i]);
+                        }
+                    }
+                }
+                listener.embedded(changed.size(), System.nanoTime() - aligned);
+            }
+            for (int i = 0; i < detections.size(); i++) {
+                faces.add(new Face(detections.get(i), embeddings[i]));
+            }
+            return new ImageAnalysis(bgr.cols(), bgr.rows(), faces, changed.size());
         } finally {
             crops.forEach(Mat::release);
         }

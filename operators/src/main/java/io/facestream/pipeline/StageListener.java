@@ -28,6 +28,10 @@ public interface StageListener {
     default void embedded(int faces, long nanos) {
     }
 
+    /** {@code faces} faces of one image kept an earlier embedding of theirs instead of being embedded again. */
+    default void reused(int faces) {
+    }
+
     /** One recognizer call ran on {@code crops} crops (of one or several images). */
     default void recognizerBatch(int crops) {
     }

@@ -8,6 +8,8 @@ import org.apache.flink.metrics.Counter;
 final class AnalysisMetrics implements StageListener {
     private final Counter facesDetected;
     private final Counter facesOverLimit;
+    private final Counter facesEmbedded;
+    private final Counter embeddingsReused;
     private final OperatorMetrics.SynchronizedHistogram detectorLatency;
     private final OperatorMetrics.SynchronizedHistogram recognizerLatency;
     private final OperatorMetrics.SynchronizedHistogram batchSize;
@@ -15,6 +17,8 @@ final class AnalysisMetrics implements StageListener {
     AnalysisMetrics(OperatorMetrics metrics) {
         facesDetected = metrics.counter(StreamMetrics.FACES_DETECTED);
         facesOverLimit = metrics.counter(StreamMetrics.FACES_OVER_LIMIT);
+        facesEmbedded = metrics.counter(StreamMetrics.FACES_EMBEDDED);
+        embeddingsReused = metrics.counter(StreamMetrics.EMBEDDINGS_REUSED);
         detectorLatency = metrics.histogram(StreamMetrics.DETECTOR_LATENCY_MS);
         recognizerLatency = metrics.histogram(StreamMetrics.RECOGNIZER_LATENCY_MS);
         batchSize = metrics.histogram(StreamMetrics.BATCH_SIZE);
@@ -33,7 +37,13 @@ final class AnalysisMetrics implements StageListener {
 
     @Override
     public void embedded(int faces, long nanos) {
+        facesEmbedded.inc(faces);
         recognizerLatency.update(TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    @Override
+    public void reused(int faces) {
+        embeddingsReused.inc(faces);
     }
 
     @Override

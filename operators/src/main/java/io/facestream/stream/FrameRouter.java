@@ -19,6 +19,7 @@ public class FrameRouter extends ProcessFunction<AnalyzedFrame, AnalyzedFrame> {
     private transient LongCounter completedAccumulator;
     private transient LongCounter withoutFacesAccumulator;
     private transient LongCounter deadLetterAccumulator;
+    private transient LongCounter embeddedAccumulator;
 
     @Override
     public void open(OpenContext openContext) {
@@ -29,6 +30,8 @@ public class FrameRouter extends ProcessFunction<AnalyzedFrame, AnalyzedFrame> {
         completedAccumulator = StreamMetrics.accumulator(getRuntimeContext(), StreamMetrics.FRAMES_COMPLETED);
         withoutFacesAccumulator = StreamMetrics.accumulator(getRuntimeContext(), StreamMetrics.FRAMES_WITHOUT_FACES);
         deadLetterAccumulator = StreamMetrics.accumulator(getRuntimeContext(), StreamMetrics.ANALYSIS_DEAD_LETTERS_ACCUMULATOR);
+        // Counted here: accumulators are not available to the async function that embeds.
+        embeddedAccumulator = StreamMetrics.accumulator(getRuntimeContext(), StreamMetrics.FACES_EMBEDDED);
     }
 
     @Override
@@ -45,6 +48,7 @@ public class FrameRouter extends ProcessFunction<AnalyzedFrame, AnalyzedFrame> {
             framesWithoutFaces.inc();
             withoutFacesAccumulator.add(1);
         } else {
+            embeddedAccumulator.add(frame.facesEmbedded());
             out.collect(frame);
         }
     }

@@ -10,6 +10,9 @@ public final class StreamMetrics {
     public static final String FRAMES_IN = "framesIn";
     public static final String DECODE_REFUSALS = "decodeRefusals";
     public static final String FACES_DETECTED = "facesDetected";
+    /** Faces that went through the recognizer; the rest of facesDetected reused an earlier embedding. */
+    public static final String FACES_EMBEDDED = "facesEmbedded";
+    public static final String EMBEDDINGS_REUSED = "embeddingsReused";
     public static final String FRAMES_COMPLETED = "framesCompleted";
     public static final String MATCHES = "matches";
     public static final String UNKNOWN_FACES = "unknownFaces";
@@ -33,11 +36,21 @@ public final class StreamMetrics {
     /** Microseconds per face to search a shard (index and exact re-rank). */
     public static final String GALLERY_SEARCH_LATENCY_US = "gallerySearchLatencyUs";
     public static final String ENROLLMENTS = "enrollments";
+    /** Sightings written, by state; retroactive ones also count in their own counter. */
+    public static final String SIGHTINGS_OPENED = "sightingsOpened";
+    public static final String SIGHTINGS_UPDATED = "sightingsUpdated";
+    public static final String SIGHTINGS_CLOSED = "sightingsClosed";
+    public static final String SIGHTINGS_RETROACTIVE = "sightingsRetroactive";
+    /** Frames that reached the tracker after event time had passed them (tracked at the time of the latest frame). */
+    public static final String LATE_FRAMES = "lateFrames";
+    /** Unnamed tracks kept for matching back in time, added and found. */
+    public static final String UNNAMED_TRACKS_KEPT = "unnamedTracksKept";
 
     /** Accumulators (job-wide sums, readable while the job runs) for the local demo and tests. */
     public static final String INPUT_DEAD_LETTERS_ACCUMULATOR = "inputDeadLetters";
     public static final String ANALYSIS_DEAD_LETTERS_ACCUMULATOR = "analysisDeadLetters";
     public static final String GALLERY_UPDATES_ACCUMULATOR = "galleryUpdates";
+    public static final String SIGHTINGS_ACCUMULATOR = "sightings";
 
     private StreamMetrics() {
     }
