@@ -43,8 +43,53 @@ public final class StreamOptions {
     public static final ConfigKey<Integer> GALLERY_CANDIDATES = ConfigKey.integer("gallery.candidates", 4, 1, 10_000,
             "People per face and shard whose embeddings are read from state and compared exactly; the best decides.");
 
+    public static final ConfigKey<Boolean> MATCHES_ENABLED = ConfigKey.bool("matches.enabled", true,
+            "Write one record per recognised face per frame to the matches topic. Off leaves only sightings.");
+
+    public static final ConfigKey<Integer> TRACKING_REEMBED_EVERY_FRAMES = ConfigKey.integer("tracking.reembed-every-frames",
+            10, 1, 10_000, "A face that stays in place and looks the same reuses its embedding for at most this many "
+                    + "frames; it is embedded again sooner when it grows, turns towards the camera, sharpens or changes. "
+                    + "1 embeds every face of every frame.");
+
+    public static final ConfigKey<Double> TRACKING_REUSE_MIN_RESEMBLANCE = ConfigKey.fraction("tracking.reuse-min-resemblance",
+            0.92, -1, 1, "Least resemblance (16x16 grey thumbnails of the aligned faces, dot product) between a face and "
+                    + "its last embedded look for the embedding to be reused; above the 0.913 measured between two "
+                    + "different people's photos.");
+
+    public static final ConfigKey<Long> TRACKING_MAX_ABSENCE_MS = ConfigKey.longValue("tracking.max-absence-ms", 2_000L, 1,
+            "A track not seen for longer than this (event time) ends and its sighting closes; a face back sooner keeps "
+                    + "its track.");
+
+    public static final ConfigKey<Double> TRACKING_MIN_IOU = ConfigKey.fraction("tracking.min-iou", 0.3, 0.01, 1,
+            "Least overlap (IoU) between a face and a track's predicted box for the face to continue the track.");
+
+    public static final ConfigKey<Double> TRACKING_MIN_APPEARANCE_SIMILARITY = ConfigKey.fraction(
+            "tracking.min-appearance-similarity", 0.3, -1, 1, "Least embedding similarity between a face and its track's "
+                    + "last face: a different person in the same place starts a track of their own. -1 tracks by boxes alone.");
+
+    public static final ConfigKey<Integer> SIGHTINGS_MIN_FACES = ConfigKey.integer("sightings.min-faces", 3, 1, 10_000,
+            "Faces recognised as the same person before a track is named (its sighting opens).");
+
+    public static final ConfigKey<Boolean> SIGHTINGS_EMIT_UNKNOWN = ConfigKey.bool("sightings.emit-unknown", false,
+            "Also write a closed sighting (`personId` null) for a track that ends unnamed after at least "
+                    + "`sightings.min-faces` faces. Off by default: privacy.");
+
+    public static final ConfigKey<Long> SIGHTINGS_RETROACTIVE_WINDOW_MS = ConfigKey.longValue("sightings.retroactive-window-ms",
+            86_400_000L, 0, "How long a track that ended unnamed keeps its best faces' embeddings, so that a person "
+                    + "enrolled later is found in it (a `retroactive` sighting); erased after (state TTL). 0 keeps nothing.");
+
+    public static final ConfigKey<Integer> SIGHTINGS_KEPT_FACES = ConfigKey.integer("sightings.kept-faces", 5, 1, 100,
+            "Best faces (by size and detection score) an unnamed track keeps for matching back in time.");
+
+    public static final ConfigKey<Long> SIGHTINGS_IDLE_CLOSE_MS = ConfigKey.longValue("sightings.idle-close-ms", 10_000L, 0,
+            "A camera that sent no frame for this long (processing time) has its tracks closed, even when event time "
+                    + "stands still because every camera stopped. 0 closes tracks by event time only.");
+
     public static List<ConfigKey<?>> all() {
         return List.of(ASYNC_CAPACITY, ASYNC_TIMEOUT_MS, ASYNC_THREADS, ASYNC_MAX_CONSECUTIVE_FAILURES, BATCHING_MAX_SIZE, BATCHING_FLUSH_TIMEOUT_US,
-                MATCHES_EMIT_UNKNOWN, GALLERY_DIR, GALLERY_HAMMING_CANDIDATES, GALLERY_CANDIDATES);
+                MATCHES_EMIT_UNKNOWN, MATCHES_ENABLED, GALLERY_DIR, GALLERY_HAMMING_CANDIDATES, GALLERY_CANDIDATES,
+                TRACKING_REEMBED_EVERY_FRAMES, TRACKING_REUSE_MIN_RESEMBLANCE, TRACKING_MAX_ABSENCE_MS, TRACKING_MIN_IOU,
+                TRACKING_MIN_APPEARANCE_SIMILARITY, SIGHTINGS_MIN_FACES, SIGHTINGS_EMIT_UNKNOWN,
+                SIGHTINGS_RETROACTIVE_WINDOW_MS, SIGHTINGS_KEPT_FACES, SIGHTINGS_IDLE_CLOSE_MS);
     }
 }

@@ -2,10 +2,27 @@ package io.facestream.match;
 
 import java.io.Serializable;
 
-/** The best gallery candidate for a face; {@code known} is false when its score is below the threshold. */
-public record Match(String personId, String name, float score, boolean known) implements Serializable {
+/**
+ * The best gallery candidate for a face; {@code known} is false when its score is below the threshold.
+ * {@code runnerUp} is the best score of any other person (NaN when there was none): how clearly the
+ * gallery told this person apart, which the sightings vote weighs.
+ */
+public record Match(String personId, String name, float score, boolean known, float runnerUp) implements Serializable {
+
+    public Match(String personId, String name, float score, boolean known) {
+        this(personId, name, score, known, Float.NaN);
+    }
 
     public static Match unknown(float bestScore) {
         return new Match(null, null, bestScore, false);
+    }
+
+    public static Match unknown(float bestScore, float runnerUp) {
+        return new Match(null, null, bestScore, false, runnerUp);
+    }
+
+    /** The lead of the best person over the next; NaN when either score is unknown. */
+    public float margin() {
+        return score - runnerUp;
     }
 }

@@ -139,38 +139,51 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         AnalyzedFrame frame = record.getValue();
         Face[] faces = frame.faces();
         Match[] best = new Match[faces.length];
-        Face[] withoutEmbeddings = new Face[faces.length];
+        // One shard carries the embeddings on, for the sightings stage; the others' answers stay small.
+        boolean carryEmbeddings = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+        Face[] forward = carryEmbeddings ? faces : new Face[faces.length];
         long start = System.nanoTime();
         for (int i = 0; i < faces.length; i++) {
             best[i] = best(faces[i].embedding());
-            withoutEmbeddings[i] = new Face(faces[i].detection(), null);
+            if (!carryEmbeddings) {
+                forward[i] = new Face(faces[i].detection(), null);
+            }
         }
         searchLatency.update(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start) / Math.max(1, faces.length));
         int shards = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         output.collect(record.replace(new ShardMatches(ShardMatches.keyOf(frame.frame()), shards, frame.frame(),
-                withoutEmbeddings, best)));
+                forward, best)));
     }
 
-    /** The index's candidates, re-ranked exactly on their embeddings in state; unknown below the threshold. */
+    /**
+     * The index's candidates, re-ranked exactly on their embeddings in state; unknown below the threshold. The
+     * runner-up is the best score of the next person among the candidates.
+     */
     private Match best(float[] probe) throws Exception {
         String bestId = null;
         String bestName = null;
         float bestScore = Float.NEGATIVE_INFINITY;
+        float runnerUp = Float.NaN;
         for (String id : index.candidates(probe, settings.hammingCandidates(), settings.candidatePeople())) {
             setCurrentKey(id);
             Person candidate = person.value();
+            float score = Float.NEGATIVE_INFINITY;
             for (float[] embedding : candidate.embeddings()) {
-                float score = Vectors.dot(embedding, probe);
-                if (score > bestScore) {
-                    bestScore = score;
-                    bestId = id;
-                    bestName = candidate.name();
-                }
+                score = Math.max(score, Vectors.dot(embedding, probe));
+            }
+            if (score > bestScore) {
+                runnerUp = bestId == null ? Float.NaN : bestScore;
+                bestScore = score;
+                bestId = id;
+                bestName = candidate.name();
+            } else if (Float.isNaN(runnerUp) || score > runnerUp) {
+                runnerUp = score;
             }
         }
         if (bestId == null) {
             return Match.unknown(Float.NaN);
         }
-        return bestScore >= settings.threshold() ? new Match(bestId, bestName, bestScore, true) : Match.unknown(bestScore);
+        return bestScore >= settings.threshold() ? new Match(bestId, bestName, bestScore, true, runnerUp)
+                : Match.unknown(bestScore, runnerUp);
     }
 }

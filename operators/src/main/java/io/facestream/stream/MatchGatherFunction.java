@@ -1,8 +1,7 @@
 package io.facestream.stream;
 
-import io.facestream.detect.DetectedFace;
 import io.facestream.match.Match;
-import io.facestream.serde.MatchRecord;
+import io.facestream.pipeline.Face;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -14,11 +13,11 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by frame: merges the answers of every gallery shard into the frame's matches (for each
- * face the highest-scoring person over all shards) and writes them once all shards have
- * answered. A frame's answers all precede the same checkpoint barrier, so a checkpoint never
+ * face the highest-scoring person over all shards, and the best score of anyone else) and
+ * passes the frame on once all shards have answered. A frame's answers all precede the same checkpoint barrier, so a checkpoint never
  * holds half a frame here.
  */
-public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatches, MatchRecord> {
+public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatches, MatchedFrame> {
     private static final ValueStateDescriptor<ShardMatches> PARTIAL = new ValueStateDescriptor<>("partial",
             TypeInformation.of(ShardMatches.class));
     private static final ValueStateDescriptor<Integer> ANSWERS = new ValueStateDescriptor<>("answers", Integer.class);
@@ -53,7 +52,7 @@ public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatch
     }
 
     @Override
-    public void processElement(ShardMatches answer, Context ctx, Collector<MatchRecord> out) throws Exception {
+    public void processElement(ShardMatches answer, Context ctx, Collector<MatchedFrame> out) throws Exception {
         ShardMatches merged = merge(partial.value(), answer);
         int count = (answers.value() == null ? 0 : answers.value()) + 1;
         if (count < answer.shards()) {
@@ -72,11 +71,27 @@ public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatch
         }
         Match[] best = sofar.best().clone();
         for (int i = 0; i < best.length; i++) {
-            if (better(answer.best()[i], best[i])) {
-                best[i] = answer.best()[i];
-            }
+            best[i] = merge(best[i], answer.best()[i]);
         }
-        return new ShardMatches(sofar.frameKey(), sofar.shards(), sofar.frame(), sofar.faces(), best);
+        // One shard carries the faces' embeddings; keep its faces.
+        Face[] faces = answer.faces().length > 0 && answer.faces()[0].embedding() != null ? answer.faces() : sofar.faces();
+        return new ShardMatches(sofar.frameKey(), sofar.shards(), sofar.frame(), faces, best);
+    }
+
+    /** The better of two shards' answers for a face, its runner-up the best other score of both. */
+    static Match merge(Match current, Match candidate) {
+        Match winner = better(candidate, current) ? candidate : current;
+        Match loser = winner == candidate ? current : candidate;
+        float runnerUp = max(winner.runnerUp(), loser.score());
+        return new Match(winner.personId(), winner.name(), winner.score(), winner.known(), runnerUp);
+    }
+
+    /** The larger score; NaN (no score) only when both are. */
+    private static float max(float a, float b) {
+        if (Float.isNaN(a)) {
+            return b;
+        }
+        return Float.isNaN(b) ? a : Math.max(a, b);
     }
 
     /** A known person beats an unknown; otherwise the higher score wins (NaN, an empty shard, never does). */
@@ -87,27 +102,19 @@ public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatch
         return !Float.isNaN(candidate.score()) && (Float.isNaN(current.score()) || candidate.score() > current.score());
     }
 
-    private void emit(ShardMatches frame, Collector<MatchRecord> out) {
+    private void emit(ShardMatches frame, Collector<MatchedFrame> out) {
         framesCompleted.inc();
         completedAccumulator.add(1);
         facesAccumulator.add(frame.faces().length);
         endToEndLatency.update(Math.max(0, System.currentTimeMillis() - frame.frame().captureTs()));
-        for (int i = 0; i < frame.faces().length; i++) {
-            Match match = frame.best()[i];
+        for (Match match : frame.best()) {
             if (match.known()) {
                 matches.inc();
             } else {
                 unknownFaces.inc();
                 unknownAccumulator.add(1);
-                if (!settings.emitUnknown()) {
-                    continue;
-                }
             }
-            DetectedFace detection = frame.faces()[i].detection();
-            out.collect(new MatchRecord(frame.frame().camera(), frame.frame().frameSeq(), frame.frame().captureTs(),
-                    match.personId(), match.name(), match.score(),
-                    new float[] {detection.x1(), detection.y1(), detection.x2(), detection.y2()},
-                    detection.landmarks().clone(), settings.model()));
         }
+        out.collect(new MatchedFrame(frame.frame(), frame.faces(), frame.best()));
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.track.FaceBox;
+import io.facestream.track.Sighting;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -112,6 +114,41 @@ class SerdeTest {
         MatchRecord unknown = new MatchRecord("cam-1", 7, 1, null, null, 0.1f, new float[4], new float[10], "m");
         JsonNode unknownJson = new ObjectMapper().readTree(new MatchSerializationSchema("t").serialize(unknown, null, null).value());
         assertThat(unknownJson.get("personId").isNull()).isTrue();
+    }
+
+    @Test
+    void sightingsAreWrittenAsTheDocumentedJson() throws Exception {
+        Sighting sighting = new Sighting("cam-1", 4, "ann", "Ann", 1700000000000L, 1700000038800L, 194, 0.91234,
+                new FaceBox(10.123, 20, 110, 140), 57, Sighting.State.CLOSED, false);
+        ProducerRecord<byte[], byte[]> record = new SightingSerializationSchema("sightings", "faceplugin-fr")
+                .serialize(sighting, null, null);
+        assertThat(record.topic()).isEqualTo("sightings");
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("cam-1");
+        assertThat(record.timestamp()).isEqualTo(1700000038800L);
+        JsonNode json = new ObjectMapper().readTree(record.value());
+        List<String> fields = new ArrayList<>();
+        json.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("camera", "trackId",
+                "personId", "name", "firstSeen", "lastSeen", "faces", "bestScore", "bestBox", "bestFrameSeq", "state",
+                "retroactive", "model");
+        assertThat(json.get("trackId").asLong()).isEqualTo(4);
+        assertThat(json.get("personId").asText()).isEqualTo("ann");
+        assertThat(json.get("firstSeen").asLong()).isEqualTo(1700000000000L);
+        assertThat(json.get("lastSeen").asLong()).isEqualTo(1700000038800L);
+        assertThat(json.get("faces").asInt()).isEqualTo(194);
+        assertThat(json.get("bestScore").asDouble()).isEqualTo(0.9123);
+        assertThat(json.get("bestBox").get(0).asDouble()).isEqualTo(10.12);
+        assertThat(json.get("bestFrameSeq").asLong()).isEqualTo(57);
+        assertThat(json.get("state").asText()).isEqualTo("closed");
+        assertThat(json.get("retroactive").asBoolean()).isFalse();
+        assertThat(json.get("model").asText()).isEqualTo("faceplugin-fr");
+
+        Sighting unnamed = new Sighting("cam-1", 5, null, null, 1, 2, 3, Double.NaN, null, -1, Sighting.State.CLOSED, false);
+        JsonNode unnamedJson = new ObjectMapper().readTree(new SightingSerializationSchema("t", "m").serialize(unnamed, null, null)
+                .value());
+        assertThat(unnamedJson.get("personId").isNull()).isTrue();
+        assertThat(unnamedJson.get("bestScore").isNull()).isTrue();
+        assertThat(unnamedJson.get("bestBox").isNull()).isTrue();
     }
 
     @Test

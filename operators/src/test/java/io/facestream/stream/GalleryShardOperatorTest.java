@@ -58,6 +58,17 @@ class GalleryShardOperatorTest {
     }
 
     @Test
+    void otherShardsLeaveTheEmbeddingsBehind() throws Exception {
+        var operator = new GalleryShardOperator(new MatchSettings("faceplugin-fr", 0.5f, false, 32, 4), 512);
+        try (var second = new KeyedTwoInputStreamOperatorTestHarness<>(operator, Person::id, null, Types.STRING, 128, 2, 1)) {
+            second.open();
+            second.processElement2(frame(1, unit(3, 0.2f)), 2);
+            assertThat(second.extractOutputValues().get(0).shards()).isEqualTo(2);
+            assertThat(second.extractOutputValues().get(0).faces()[0].embedding()).isNull();
+        }
+    }
+
+    @Test
     void enrollmentsAndDeletionsChangeOnlyThatPersonAndShowAtTheNextFrame() throws Exception {
         try (var harness = harness(null)) {
             harness.processElement1(person("ann", "faceplugin-fr", unit(3, 0f)), 1);
@@ -65,7 +76,8 @@ class GalleryShardOperatorTest {
             harness.processElement2(frame(1, unit(3, 0.2f), unit(9, 0.2f), unit(100, 0f)), 2);
             assertThat(best(harness)).extracting(Match::personId).containsExactly("ann", "bob", null);
             assertThat(harness.extractOutputValues().get(0).shards()).isEqualTo(1);
-            assertThat(harness.extractOutputValues().get(0).faces()[0].embedding()).as("embeddings stay here").isNull();
+            assertThat(harness.extractOutputValues().get(0).faces()[0].embedding())
+                    .as("the first shard carries the embeddings on, for the sightings stage").isNotNull();
 
             harness.processElement1(Person.deletion("ann"), 3);
             harness.processElement1(person("bob", "faceplugin-fr", unit(100, 0f)), 3); // new photos of bob

@@ -8,6 +8,9 @@ import io.facestream.pipeline.Face;
 import io.facestream.serde.FrameRecord;
 import io.facestream.serde.MatchRecord;
 import io.facestream.serde.RawRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -27,12 +30,25 @@ class MatchGatherFunctionTest {
         return new ShardMatches(ShardMatches.keyOf(frame), 2, frame, faces, best);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, ShardMatches, MatchRecord> harness(boolean emitUnknown) throws Exception {
+    static MatchSettings settings(boolean emitUnknown) {
+        return new MatchSettings("faceplugin-fr", 0.38f, emitUnknown, 32, 4);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, ShardMatches, MatchedFrame> harness(boolean emitUnknown) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new MatchGatherFunction(new MatchSettings("faceplugin-fr", 0.38f, emitUnknown, 32, 4))),
-                ShardMatches::frameKey, Types.STRING);
+                new MatchGatherFunction(settings(emitUnknown))), ShardMatches::frameKey, Types.STRING);
         harness.open();
         return harness;
+    }
+
+    /** The matches topic's records of the frames gathered so far. */
+    static List<MatchRecord> records(KeyedOneInputStreamOperatorTestHarness<String, ShardMatches, MatchedFrame> harness,
+            boolean emitUnknown) {
+        List<MatchRecord> records = new ArrayList<>();
+        for (MatchedFrame frame : harness.extractOutputValues()) {
+            new MatchRecords(settings(emitUnknown)).flatMap(frame, new ListCollector<>(records));
+        }
+        return records;
     }
 
     @Test
@@ -41,8 +57,12 @@ class MatchGatherFunctionTest {
             harness.processElement(answer(new Match("ann", "Ann", 0.6f, true), Match.unknown(0.2f)), 1);
             assertThat(harness.extractOutputValues()).as("one shard of two answered").isEmpty();
             harness.processElement(answer(new Match("bob", "Bob", 0.7f, true), Match.unknown(Float.NaN)), 2);
-            assertThat(harness.extractOutputValues()).extracting(MatchRecord::personId).containsExactly("bob", null);
-            assertThat(harness.extractOutputValues().get(1).score()).isEqualTo(0.2f);
+            assertThat(records(harness, true)).extracting(MatchRecord::personId).containsExactly("bob", null);
+            assertThat(records(harness, true).get(1).score()).isEqualTo(0.2f);
+            // The runner-up is the best of the other people over both shards: what the sightings vote weighs.
+            Match bob = harness.extractOutputValues().get(0).best()[0];
+            assertThat(bob.runnerUp()).isEqualTo(0.6f);
+            assertThat(bob.margin()).isCloseTo(0.1f, org.assertj.core.api.Assertions.within(1e-6f));
             assertThat(harness.numKeyedStateEntries()).as("nothing kept once the frame is out").isZero();
         }
     }
@@ -52,7 +72,7 @@ class MatchGatherFunctionTest {
         try (var harness = harness(false)) {
             harness.processElement(answer(Match.unknown(0.3f), Match.unknown(Float.NaN)), 1);
             harness.processElement(answer(new Match("ann", "Ann", 0.4f, true), Match.unknown(0.1f)), 2);
-            assertThat(harness.extractOutputValues()).singleElement().satisfies(match -> {
+            assertThat(records(harness, false)).singleElement().satisfies(match -> {
                 assertThat(match.personId()).isEqualTo("ann");
                 assertThat(match.box()).containsExactly(0f, 0f, 10f, 10f);
             });

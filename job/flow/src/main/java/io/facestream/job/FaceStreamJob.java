@@ -11,6 +11,7 @@ import io.facestream.serde.FrameDeserializationSchema;
 import io.facestream.serde.FrameRecord;
 import io.facestream.serde.MatchRecord;
 import io.facestream.serde.MatchSerializationSchema;
+import io.facestream.serde.SightingSerializationSchema;
 import io.facestream.stream.AnalyzedFrame;
 import io.facestream.stream.DeadLetters;
 import io.facestream.stream.EnrollmentFunction;
@@ -20,8 +21,12 @@ import io.facestream.stream.FrameValidationFunction;
 import io.facestream.stream.GalleryDirectory;
 import io.facestream.stream.GalleryShardOperator;
 import io.facestream.stream.MatchGatherFunction;
+import io.facestream.stream.MatchRecords;
+import io.facestream.stream.MatchedFrame;
 import io.facestream.stream.ShardMatches;
+import io.facestream.stream.SightingsFunction;
 import io.facestream.stream.StreamSettings;
+import io.facestream.track.Sighting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,15 +59,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The facestream dataflow: frames from Kafka are validated, analysed in an async operator
- * (decode, detect, align, embed), matched against the broadcast gallery and written to Kafka
- * exactly once; enrollments (and {@code gallery.dir} at start) update the gallery; everything
- * unprocessable goes to the dead-letter topic. Settings are resolved when the job is created, so
+ * (decode, detect, align, embed), matched against the sharded gallery, written to Kafka as
+ * per-face matches and, tracked per camera, as sightings, exactly once; enrollments (and
+ * {@code gallery.dir} at start) update the gallery and are matched back against recent unnamed
+ * tracks; everything unprocessable goes to the dead-letter topic. Settings are resolved when the job is created, so
  * a bad one fails before anything is submitted. Sources are parameters of {@link #build} and
  * sinks are attached by {@link #wire}, so tests run the same topology on in-memory data.
  */
 public final class FaceStreamJob {
-    /** What {@link #build} returns: the two outputs, before sinks are attached. */
-    public record Outputs(DataStream<MatchRecord> matches, DataStream<DeadLetter> deadLetters) {
+    /** What {@link #build} returns: the outputs, before sinks are attached; {@code matches} is null when switched off. */
+    public record Outputs(DataStream<MatchRecord> matches, DataStream<Sighting> sightings, DataStream<DeadLetter> deadLetters) {
     }
 
     private final FaceStreamConfig config;
@@ -90,7 +96,11 @@ public final class FaceStreamJob {
     public void wire(StreamExecutionEnvironment env) {
         requireBootstrapServers(config);
         Outputs outputs = build(env, framesSource(config), enrollmentsSource(config));
-        outputs.matches().sinkTo(matchesSink(config)).name("matches to Kafka").uid("matches-sink");
+        if (outputs.matches() != null) {
+            outputs.matches().sinkTo(matchesSink(config)).name("matches to Kafka").uid("matches-sink");
+        }
+        outputs.sightings().sinkTo(sightingsSink(config, settings.match().model())).name("sightings to Kafka")
+                .uid("sightings-sink");
         outputs.deadLetters().sinkTo(deadLetterSink(config)).name("dead letters to Kafka").uid("dead-letter-sink");
     }
 
@@ -118,8 +128,11 @@ public final class FaceStreamJob {
                         TimeUnit.MILLISECONDS, settings.analysis().capacity())
                 .name("detect, align, embed").uid("face-analysis");
 
+        // Enrollments are not events in time: their watermark is the end of time, so the two-input operators they
+        // feed (gallery shards, sightings) follow the frames' event time alone.
         DataStream<EnrollmentRecord> enrollmentRecords = env
-                .fromSource(enrollments, WatermarkStrategy.noWatermarks(), "enrollments").uid("enrollments-source")
+                .fromSource(enrollments, WatermarkStrategy.forGenerator(context -> new EndOfTimeWatermarks<>()), "enrollments")
+                .uid("enrollments-source")
                 .setParallelism(1);
         DataStream<DeadLetter> deadLetters = validated.getSideOutput(DeadLetters.TAG);
         List<String> directoryPeople = settings.galleryDir() == null ? List.of() : GalleryDirectory.people(settings.galleryDir());
@@ -143,11 +156,19 @@ public final class FaceStreamJob {
                         new GalleryShardOperator(settings.match(), settings.pipeline().recognizer().dimension()))
                 .uid("gallery-shard");
         // ... and the shards' answers for a frame are merged into its matches.
-        SingleOutputStreamOperator<MatchRecord> matches = shardAnswers.keyBy(ShardMatches::frameKey)
+        SingleOutputStreamOperator<MatchedFrame> matched = shardAnswers.keyBy(ShardMatches::frameKey)
                 .process(new MatchGatherFunction(settings.match())).name("gather matches").uid("match-gather");
+        DataStream<MatchRecord> matches = settings.matchesEnabled()
+                ? matched.flatMap(new MatchRecords(settings.match())).name("face matches").uid("match-records") : null;
+
+        // Per camera, in capture order: tracks, their identities, and the sightings; enrollments reach every camera.
+        SingleOutputStreamOperator<Sighting> sightings = matched.keyBy(frame -> frame.frame().camera())
+                .connect(updates.broadcast(SightingsFunction.ENROLLMENTS_BROADCAST))
+                .process(new SightingsFunction(settings.tracking(), settings.match().model()))
+                .name("track and name sightings").uid("sightings");
 
         deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG), withFaces.getSideOutput(DeadLetters.TAG));
-        return new Outputs(matches, deadLetters);
+        return new Outputs(matches, sightings, deadLetters);
     }
 
     /** Checkpointing, state backend and pass-through Flink keys; a local run gets the web UI. */
@@ -250,6 +271,17 @@ public final class FaceStreamJob {
                 .setRecordSerializer(new MatchSerializationSchema(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-matches")
+                .setKafkaProducerConfig(producerProperties(config))
+                .build(), topic, config);
+    }
+
+    public static Sink<Sighting> sightingsSink(FaceStreamConfig config, String model) {
+        String topic = config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC);
+        return guarded(KafkaSink.<Sighting>builder()
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new SightingSerializationSchema(topic, model))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-sightings")
                 .setKafkaProducerConfig(producerProperties(config))
                 .build(), topic, config);
     }

@@ -19,6 +19,8 @@ public final class JobOptions {
             "Enrollments topic (read from the earliest offset when the job has no state).");
     public static final ConfigKey<String> KAFKA_MATCHES_TOPIC = ConfigKey.string("kafka.matches-topic", "face-matches",
             "Matches topic.");
+    public static final ConfigKey<String> KAFKA_SIGHTINGS_TOPIC = ConfigKey.string("kafka.sightings-topic", "sightings",
+            "Sightings topic: a record when a track is named (`open`), renamed (`update`) and ends (`closed`).");
     public static final ConfigKey<String> KAFKA_DEAD_LETTER_TOPIC = ConfigKey.string("kafka.dead-letter-topic", "frames-dlq",
             "Dead-letter topic.");
     public static final ConfigKey<Long> KAFKA_DEAD_LETTER_MAX_BYTES = ConfigKey.longValue("kafka.dead-letter-max-bytes",
@@ -73,7 +75,7 @@ public final class JobOptions {
 
     public static List<ConfigKey<?>> jobKeys() {
         return List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_FRAMES_TOPIC, KAFKA_ENROLLMENTS_TOPIC, KAFKA_MATCHES_TOPIC,
-                KAFKA_DEAD_LETTER_TOPIC, KAFKA_DEAD_LETTER_MAX_BYTES, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT_MS,
+                KAFKA_SIGHTINGS_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_DEAD_LETTER_MAX_BYTES, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT_MS,
                 KAFKA_STARTING_OFFSETS, KAFKA_PROPERTIES, FRAMES_MAX_CLOCK_SKEW_MS, JOB_NAME, JOB_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR,
                 STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLE_TIMEOUT_MS, FLINK);
     }

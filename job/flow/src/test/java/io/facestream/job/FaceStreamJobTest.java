@@ -48,11 +48,32 @@ class FaceStreamJobTest {
         Files.write(gallery.resolve("ann/1.jpg"), new byte[] {1});
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         FaceStreamJob job = new FaceStreamJob(InMemoryJob.config(Map.of(StreamOptions.GALLERY_DIR.name(), gallery.toString())));
-        job.build(env, InMemoryJob.source(List.<FrameRecord>of(), FrameRecord.class),
-                InMemoryJob.source(List.<EnrollmentRecord>of(), EnrollmentRecord.class)).matches().print();
-        List<String> uids = StreamSupport.stream(env.getStreamGraph(false).getStreamNodes().spliterator(), false)
+        FaceStreamJob.Outputs outputs = job.build(env, InMemoryJob.source(List.<FrameRecord>of(), FrameRecord.class),
+                InMemoryJob.source(List.<EnrollmentRecord>of(), EnrollmentRecord.class));
+        outputs.matches().print();
+        outputs.sightings().print();
+        assertThat(uids(env)).contains("frames-source", "frame-validation", "face-analysis", "enrollments-source",
+                "gallery-dir-source", "gallery-dir", "enrollment", "frame-routing", "gallery-shard", "match-gather",
+                "match-records", "sightings");
+    }
+
+    @Test
+    void perFaceMatchesCanBeSwitchedOffLeavingTheSightings() {
+        Map<String, String> kafka = Map.of(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), "127.0.0.1:9");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        new FaceStreamJob(InMemoryJob.config(kafka)).wire(env);
+        assertThat(uids(env)).contains("matches-sink", "sightings-sink", "dead-letter-sink");
+
+        Map<String, String> off = new java.util.HashMap<>(kafka);
+        off.put(StreamOptions.MATCHES_ENABLED.name(), "false");
+        StreamExecutionEnvironment withoutMatches = StreamExecutionEnvironment.getExecutionEnvironment();
+        new FaceStreamJob(InMemoryJob.config(off)).wire(withoutMatches);
+        assertThat(uids(withoutMatches)).contains("sightings-sink", "dead-letter-sink")
+                .doesNotContain("matches-sink", "match-records");
+    }
+
+    private static List<String> uids(StreamExecutionEnvironment env) {
+        return StreamSupport.stream(env.getStreamGraph(false).getStreamNodes().spliterator(), false)
                 .map(StreamNode::getTransformationUID).filter(uid -> uid != null).toList();
-        assertThat(uids).contains("frames-source", "frame-validation", "face-analysis", "enrollments-source",
-                "gallery-dir-source", "gallery-dir", "enrollment", "frame-routing", "gallery-shard", "match-gather");
     }
 }

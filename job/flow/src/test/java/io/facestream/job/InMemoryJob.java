@@ -10,6 +10,7 @@ import io.facestream.serde.FrameDeserializationSchema;
 import io.facestream.serde.FrameRecord;
 import io.facestream.serde.MatchRecord;
 import io.facestream.testing.TestData;
+import io.facestream.track.Sighting;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,11 +39,14 @@ import org.apache.kafka.common.record.TimestampType;
 final class InMemoryJob implements AutoCloseable {
     private final RunningJob job;
     private final CloseableIterator<MatchRecord> matches;
+    private final CloseableIterator<Sighting> sightings;
     private final CloseableIterator<DeadLetter> deadLetters;
 
-    private InMemoryJob(RunningJob job, CloseableIterator<MatchRecord> matches, CloseableIterator<DeadLetter> deadLetters) {
+    private InMemoryJob(RunningJob job, CloseableIterator<MatchRecord> matches, CloseableIterator<Sighting> sightings,
+                        CloseableIterator<DeadLetter> deadLetters) {
         this.job = job;
         this.matches = matches;
+        this.sightings = sightings;
         this.deadLetters = deadLetters;
     }
 
@@ -76,11 +80,13 @@ final class InMemoryJob implements AutoCloseable {
                 .filter(transformation -> "frames-source".equals(transformation.getUid()))
                 .forEach(transformation -> transformation.setParallelism(1));
         DataStream.Collector<MatchRecord> matches = new DataStream.Collector<>();
+        DataStream.Collector<Sighting> sightings = new DataStream.Collector<>();
         DataStream.Collector<DeadLetter> deadLetters = new DataStream.Collector<>();
         outputs.matches().collectAsync(matches);
+        outputs.sightings().collectAsync(sightings);
         outputs.deadLetters().collectAsync(deadLetters);
         RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)));
-        return new InMemoryJob(job, matches.getOutput(), deadLetters.getOutput());
+        return new InMemoryJob(job, matches.getOutput(), sightings.getOutput(), deadLetters.getOutput());
     }
 
     RunningJob running() {
@@ -90,6 +96,11 @@ final class InMemoryJob implements AutoCloseable {
     /** Every match, once the job has ended (all sources are bounded). */
     List<MatchRecord> matches() {
         return drain(matches);
+    }
+
+    /** Every sighting, once the job has ended. */
+    List<Sighting> sightings() {
+        return drain(sightings);
     }
 
     /** Every dead letter, once the job has ended. */

@@ -11,16 +11,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads a topic from the beginning with read_committed: only what the job's transactions committed. */
+/** Reads a topic with read_committed (only what the job's transactions committed), by default from the beginning. */
 public final class CommittedRecords implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     public CommittedRecords(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, true);
+    }
+
+    /** From the oldest record kept, or only records written from now on. */
+    public CommittedRecords(String bootstrapServers, String topic, boolean fromBeginning) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "facestream-reader-" + UUID.randomUUID());
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

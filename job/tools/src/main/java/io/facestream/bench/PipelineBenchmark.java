@@ -102,6 +102,7 @@ final class PipelineBenchmark {
         FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
         broker.createTopics(TopicSpec.forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC),
                 config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),
+                config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC),
                 config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 2));
         try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
             for (EnrollmentRequest person : samples.people().subList(0, 2)) {

@@ -31,6 +31,10 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--gallery-only", description = "Only the gallery figures (the sharded gallery's operator on RocksDB).")
     boolean galleryOnly;
 
+    @Option(names = "--sightings-only", description = "Only recognizer calls per frame with and without embedding reuse, "
+            + "and the sightings of both, on the sample videos at the demo's 5 frames per second.")
+    boolean sightingsOnly;
+
     @Option(names = "--gallery-size", defaultValue = "0",
             description = "Embeddings in the synthetic gallery (default: 1,000,000; 100,000 with --quick).")
     int gallerySize;
@@ -43,7 +47,8 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, galleryOnly, gallerySize, overrides), spec.commandLine().getOut(),
+        return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, galleryOnly, sightingsOnly,
+                gallerySize, overrides), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }

@@ -48,6 +48,7 @@ class BrokerCommand implements Callable<Integer> {
         LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Settings(port, dataDir, Map.of()));
         List<TopicSpec> topics = TopicSpec.forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC),
                 config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),
+                config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC),
                 config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), partitions);
         broker.createTopics(topics);
         for (TopicSpec topic : topics) {

@@ -16,8 +16,11 @@ class DemoCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Stream each video once, then print a summary and stop.")
     boolean once;
 
-    @Option(names = "--json", description = "Print match records exactly as written to the topic (and the summary as JSON).")
+    @Option(names = "--json", description = "Print sighting records exactly as written to the topic (and the summary as JSON).")
     boolean json;
+
+    @Option(names = "--matches", description = "Also print every recognised face (the face-matches topic), frame by frame.")
+    boolean matches;
 
     @Option(names = "--fps", defaultValue = "5", description = "Frames sent per second of video (default: ${DEFAULT-VALUE}).")
     double fps;
@@ -30,7 +33,7 @@ class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new LocalDemo(new LocalDemo.Options(once, json, fps, overrides), spec.commandLine().getOut(),
+        return new LocalDemo(new LocalDemo.Options(once, json, matches, fps, overrides), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }

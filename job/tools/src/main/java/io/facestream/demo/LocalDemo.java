@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.PipelineOptions;
+import io.facestream.config.StreamOptions;
 import io.facestream.ingest.EncodedFrame;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.ingest.FrameOptions;
@@ -26,9 +27,11 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,15 +41,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * {@code ./facestream demo}: a local Kafka broker, the sample people enrolled, the sample
- * videos streamed as two cameras, the job in a local Flink with its web UI, matches printed.
+ * videos streamed as two cameras, the job in a local Flink with its web UI, sightings printed
+ * (and, with {@code --matches}, every recognised face).
  */
 public final class LocalDemo {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     /** What the user asked for. */
-    public record Options(boolean once, boolean json, double fps, Map<String, String> overrides) {
+    public record Options(boolean once, boolean json, boolean matches, double fps, Map<String, String> overrides) {
     }
+
+    /**
+     * With --once the videos are sent faster than they play; their frames are stamped as if recorded during the last
+     * ten minutes (capture time = start of that window + the frame's time in the video), so tracking sees the
+     * videos' real timing and no frame lies in the future.
+     */
+    private static final long ONCE_BACKDATE_MS = 600_000;
 
     private final Options options;
     private final PrintWriter out;
@@ -70,6 +81,7 @@ public final class LocalDemo {
             FaceStreamConfig config = config(broker.bootstrapServers(), work);
             broker.createTopics(TopicSpec.forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC),
                     config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),
+                config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC),
                     config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 2));
             try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
                 for (EnrollmentRequest person : people) {
@@ -113,17 +125,20 @@ public final class LocalDemo {
         Thread shutdown = new Thread(() -> stop.set(true));
         Runtime.getRuntime().addShutdownHook(shutdown);
         Map<String, Long> matchesPerPerson = new TreeMap<>();
+        Sightings sightings = new Sightings();
         long matchCount = 0;
-        try (CommittedRecords matches = new CommittedRecords(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS),
-                config.get(JobOptions.KAFKA_MATCHES_TOPIC))) {
+        String bootstrap = config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
+        try (CommittedRecords matches = new CommittedRecords(bootstrap, config.get(JobOptions.KAFKA_MATCHES_TOPIC));
+             CommittedRecords sightingRecords = new CommittedRecords(bootstrap, config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC))) {
             boolean producing = true;
             long completedAt = 0;
             long total = 0;
             long lastNew = System.nanoTime();
             while (!stop.get() || producing) {
-                int got = matches.poll(Duration.ofMillis(250), record -> print(record, matchesPerPerson));
+                int got = matches.poll(Duration.ofMillis(100), record -> printMatch(record, matchesPerPerson));
                 matchCount += got;
-                if (got > 0) {
+                int sighted = sightingRecords.poll(Duration.ofMillis(150), record -> printSighting(record, sightings));
+                if (got + sighted > 0) {
                     lastNew = System.nanoTime();
                 }
                 producing = producers.stream().anyMatch(Thread::isAlive);
@@ -139,14 +154,18 @@ public final class LocalDemo {
                     }
                 }
                 long quiet = 3 * config.get(JobOptions.CHECKPOINT_INTERVAL_MS) * 1_000_000L;
-                if (completedAt > 0 && System.nanoTime() - completedAt > quiet && System.nanoTime() - lastNew > quiet) {
-                    break; // every frame analysed and the checkpoints since have committed the last matches
+                // Sightings close once their camera has been idle for sightings.idle-close-ms; wait for that, within reason.
+                long closing = (config.get(StreamOptions.SIGHTINGS_IDLE_CLOSE_MS) + 30_000) * 1_000_000L;
+                boolean allClosed = sightings.open() == 0 || completedAt > 0 && System.nanoTime() - completedAt > closing;
+                if (completedAt > 0 && System.nanoTime() - completedAt > quiet && System.nanoTime() - lastNew > quiet
+                        && allClosed) {
+                    break; // every frame analysed, every sighting closed, and the checkpoints since have committed them
                 }
             }
             stop.set(true);
             if (options.once()) {
                 double seconds = (completedAt - started) / 1e9;
-                summary(job, sent, matchesPerPerson, matchCount, total, seconds);
+                summary(job, sent, matchesPerPerson, matchCount, sightings, total, seconds);
             }
         } finally {
             try {
@@ -164,6 +183,7 @@ public final class LocalDemo {
         do {
             try (FrameSource frames = FrameSource.open(video.toString(), new FrameOptions(options.fps(), 0, 90))) {
                 long start = System.nanoTime();
+                long captureBase = System.currentTimeMillis() - (options.once() ? ONCE_BACKDATE_MS : 0);
                 for (EncodedFrame frame; !stop.get() && (frame = frames.next()) != null; ) {
                     if (!options.once()) {
                         long wait = start + (long) (frame.sourceSeconds() * 1e9) - System.nanoTime();
@@ -171,7 +191,8 @@ public final class LocalDemo {
                             Thread.sleep(wait / 1_000_000);
                         }
                     }
-                    producer.sendFrame(topic, camera, sent.getAndIncrement(), System.currentTimeMillis(), frame.jpeg());
+                    long captureTs = captureBase + Math.round(frame.sourceSeconds() * 1000);
+                    producer.sendFrame(topic, camera, sent.getAndIncrement(), captureTs, frame.jpeg());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -181,12 +202,54 @@ public final class LocalDemo {
         producer.flush();
     }
 
-    private void print(ConsumerRecord<byte[], byte[]> record, Map<String, Long> perPerson) {
+    /** The sightings seen so far: which are still open, and the closed ones per camera and person. */
+    private static final class Sightings {
+        private final Set<String> open = new HashSet<>();
+        private final Map<String, Map<String, Long>> closedPerCamera = new TreeMap<>();
+        private long closed;
+
+        void add(JsonNode sighting) {
+            String id = sighting.get("camera").asText() + "/" + sighting.get("trackId").asLong() + "/"
+                    + sighting.get("firstSeen").asLong();
+            switch (sighting.get("state").asText()) {
+                case "open" -> open.add(id);
+                case "closed" -> {
+                    open.remove(id);
+                    closed++;
+                    String person = sighting.get("personId").isNull() ? "(unknown)" : sighting.get("personId").asText();
+                    closedPerCamera.computeIfAbsent(sighting.get("camera").asText(), camera -> new TreeMap<>())
+                            .merge(person, 1L, Long::sum);
+                }
+                default -> { }
+            }
+        }
+
+        int open() {
+            return open.size();
+        }
+    }
+
+    private void printSighting(ConsumerRecord<byte[], byte[]> record, Sightings sightings) {
+        String value = new String(record.value(), StandardCharsets.UTF_8);
+        try {
+            JsonNode sighting = MAPPER.readTree(value);
+            sightings.add(sighting);
+            out.println(options.json() ? value : SightingLines.format(sighting));
+            out.flush();
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("demo: unreadable sighting record: " + value);
+        }
+    }
+
+    private void printMatch(ConsumerRecord<byte[], byte[]> record, Map<String, Long> perPerson) {
         String value = new String(record.value(), StandardCharsets.UTF_8);
         try {
             JsonNode match = MAPPER.readTree(value);
             String person = match.get("personId").isNull() ? "(unknown)" : match.get("personId").asText();
             perPerson.merge(person, 1L, Long::sum);
+            if (!options.matches()) {
+                return;
+            }
             if (options.json()) {
                 out.println(value);
             } else {
@@ -202,7 +265,7 @@ public final class LocalDemo {
     }
 
     private void summary(RunningJob job, Map<String, AtomicLong> sent, Map<String, Long> perPerson, long matchCount,
-                         long frames, double seconds) {
+                         Sightings sightings, long frames, double seconds) {
         Map<String, Object> summary = new java.util.LinkedHashMap<>();
         summary.put("frames", frames);
         Map<String, Long> perCamera = new TreeMap<>();
@@ -212,6 +275,12 @@ public final class LocalDemo {
         summary.put("matches", matchCount);
         summary.put("matchesPerPerson", perPerson);
         summary.put("unknownFaces", job.accumulator(StreamMetrics.UNKNOWN_FACES));
+        summary.put("sightings", sightings.closed);
+        summary.put("sightingsPerCamera", sightings.closedPerCamera);
+        summary.put("sightingsStillOpen", sightings.open());
+        long embedded = job.accumulator(StreamMetrics.FACES_EMBEDDED);
+        summary.put("facesEmbedded", embedded);
+        summary.put("recognizerCallsPerFrame", frames == 0 ? 0 : Math.round(1000.0 * embedded / frames) / 1000.0);
         summary.put("deadLetters", job.accumulator(StreamMetrics.INPUT_DEAD_LETTERS_ACCUMULATOR)
                 + job.accumulator(StreamMetrics.ANALYSIS_DEAD_LETTERS_ACCUMULATOR));
         summary.put("seconds", Math.round(seconds * 10) / 10.0);
@@ -221,7 +290,7 @@ public final class LocalDemo {
         } else {
             out.println();
             out.println("summary");
-            summary.forEach((key, value) -> out.printf("  %-17s %s%n", key, value));
+            summary.forEach((key, value) -> out.printf("  %-23s %s%n", key, value));
         }
         out.flush();
     }
@@ -238,6 +307,8 @@ public final class LocalDemo {
         values.put("flink.rest.port", "8081");
         // Progress (accumulators) reaches the demo with TaskManager heartbeats: every second, not every 10.
         values.put("flink.heartbeat.interval", "1000");
+        // The demo's cameras stop at the end of --once: close their sightings soon after.
+        values.put(StreamOptions.SIGHTINGS_IDLE_CLOSE_MS.name(), "3000");
         values.putAll(options.overrides());
         return FaceStreamConfig.of(values, JobOptions.all());
     }

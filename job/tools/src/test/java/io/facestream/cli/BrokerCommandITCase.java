@@ -45,7 +45,7 @@ class BrokerCommandITCase {
             properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
             try (Admin admin = Admin.create(properties)) {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
-                        .containsAll(Set.of("frames", "enrollments", "face-matches", "frames-dlq"));
+                        .containsAll(Set.of("frames", "enrollments", "face-matches", "sightings", "frames-dlq"));
                 Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
                         new ConfigResource(ConfigResource.Type.TOPIC, "frames"),
                         new ConfigResource(ConfigResource.Type.TOPIC, "enrollments"),

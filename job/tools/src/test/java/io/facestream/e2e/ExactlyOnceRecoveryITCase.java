@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A TaskManager is shut down mid-stream (inside the test's JVM; {@link TaskManagerProcessKillITCase}
  * kills a real process); the job restarts from its last checkpoint and the committed matches hold
- * every expected match exactly once.
+ * every expected match exactly once, and no sighting is written twice.
  */
 @Tag("model")
 @Tag("flink")
@@ -71,6 +71,11 @@ class ExactlyOnceRecoveryITCase {
                 assertThat(tally.lost()).isZero();
                 assertThat(tally.duplicated()).isZero();
                 assertThat(tally.deadLetters()).isZero();
+                // Tracks were restored with the rest of the state: each sighting was written once.
+                Map<String, Integer> sightings = run.sightings();
+                System.out.println("sightings after recovery: " + sightings);
+                assertThat(sightings.keySet()).anyMatch(key -> key.startsWith("cam-franck/") && key.endsWith("/open/franck"));
+                assertThat(sightings).allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1));
             }
         }
     }

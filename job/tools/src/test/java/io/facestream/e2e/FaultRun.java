@@ -5,6 +5,7 @@ import static io.facestream.e2e.JobTestSupport.json;
 import static io.facestream.e2e.JobTestSupport.person;
 import static io.facestream.e2e.JobTestSupport.videoFrames;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.StreamOptions;
 import io.facestream.ingest.FaceStreamProducer;
@@ -39,6 +40,8 @@ final class FaultRun implements AutoCloseable {
         topics.create(broker);
         Map<String, String> values = new HashMap<>(extraConfig);
         values.put(StreamOptions.MATCHES_EMIT_UNKNOWN.name(), "true");
+        // Every face embedded: the expected matches are computed frame by frame, without the cache a restart empties.
+        values.putIfAbsent(StreamOptions.TRACKING_REEMBED_EVERY_FRAMES.name(), "1");
         this.config = JobTestSupport.config(broker, topics, checkpoints, values);
         cameras.put("cam-franck", videoFrames("franck.mp4", 0.3, 60));
         cameras.put("cam-cap", videoFrames("cap13_edit2.mp4", 2, 60));
@@ -109,6 +112,17 @@ final class FaultRun implements AutoCloseable {
             }
         }
         return actual;
+    }
+
+    /** Committed sightings by camera/trackId/firstSeen/state/personId: each must be written once. */
+    Map<String, Integer> sightings() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (JsonNode sighting : json(committed(broker, topics.sightings(), Duration.ofSeconds(2)))) {
+            counts.merge(sighting.get("camera").asText() + "/" + sighting.get("trackId").asLong() + "/"
+                    + sighting.get("firstSeen").asLong() + "/" + sighting.get("state").asText() + "/"
+                    + sighting.get("personId").asText(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     long deadLetters() {

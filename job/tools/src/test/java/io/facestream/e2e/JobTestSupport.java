@@ -45,14 +45,14 @@ final class JobTestSupport {
     }
 
     /** Topic names unique to one test, so tests never see each other's records. */
-    record Topics(String frames, String enrollments, String matches, String deadLetters) {
+    record Topics(String frames, String enrollments, String matches, String sightings, String deadLetters) {
         static Topics unique(String test) {
             String id = test + "-" + UUID.randomUUID().toString().substring(0, 8);
-            return new Topics("frames-" + id, "enrollments-" + id, "matches-" + id, "dlq-" + id);
+            return new Topics("frames-" + id, "enrollments-" + id, "matches-" + id, "sightings-" + id, "dlq-" + id);
         }
 
         void create(LocalKafkaBroker broker) {
-            broker.createTopics(TopicSpec.forJob(frames, enrollments, matches, deadLetters, 2));
+            broker.createTopics(TopicSpec.forJob(frames, enrollments, matches, sightings, deadLetters, 2));
         }
     }
 
@@ -66,6 +66,7 @@ final class JobTestSupport {
         values.put(JobOptions.KAFKA_FRAMES_TOPIC.name(), topics.frames());
         values.put(JobOptions.KAFKA_ENROLLMENTS_TOPIC.name(), topics.enrollments());
         values.put(JobOptions.KAFKA_MATCHES_TOPIC.name(), topics.matches());
+        values.put(JobOptions.KAFKA_SIGHTINGS_TOPIC.name(), topics.sightings());
         values.put(JobOptions.KAFKA_DEAD_LETTER_TOPIC.name(), topics.deadLetters());
         values.put(JobOptions.KAFKA_GROUP_ID.name(), "group-" + topics.frames());
         values.put(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.name(), "tx-" + topics.frames());

@@ -1,0 +1,303 @@
+package io.facestream.stream;
+
+import io.facestream.match.Person;
+import io.facestream.track.CameraTracks;
+import io.facestream.track.Sighting;
+import io.facestream.track.TrackedFace;
+import io.facestream.track.UnnamedTrack;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.InstantiationUtil;
+
+/**
+ * Keyed by camera: turns matched frames into sightings. Frames reach it out of order (analysis is
+ * unordered), so each waits in state until the watermark passes its capture time and is then
+ * tracked in capture order; a frame that arrives after the watermark is tracked at once, at the
+ * camera's latest time. Tracks end by event time (timers), and, when a camera sends nothing for
+ * {@code idleCloseMs} of processing time, all at once, so that cameras that all stopped (event
+ * time standing still) still close their sightings.
+ *
+ * <p>Enrollments and deletions arrive broadcast: a new person is matched against the unnamed
+ * tracks of every camera, live ones and those that ended within the retroactive window (kept in
+ * state with a TTL, then erased); a deleted person's live sightings close.
+ *
+ * <p>Everything lives in keyed state, so a restored job continues its tracks and writes no
+ * sighting twice (the sink is transactional).
+ */
+public class SightingsFunction extends KeyedBroadcastProcessFunction<String, MatchedFrame, Person, Sighting> {
+    /**
+     * Flink hands a keyed function a broadcast input only with a broadcast state; this one stays empty: enrollments
+     * act on the cameras' keyed state and are not kept (the gallery shards keep the people).
+     */
+    public static final MapStateDescriptor<String, String> ENROLLMENTS_BROADCAST = new MapStateDescriptor<>(
+            "enrollments-broadcast", Types.STRING, Types.STRING);
+    private static final ValueStateDescriptor<byte[]> TRACKS = new ValueStateDescriptor<>("tracks",
+            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    private static final ListStateDescriptor<MatchedFrame> PENDING = new ListStateDescriptor<>("pending",
+            TypeInformation.of(MatchedFrame.class));
+    private static final ValueStateDescriptor<Long> IDLE_TIMER = new ValueStateDescriptor<>("idle-timer", Types.LONG);
+    private static final ValueStateDescriptor<Long> EXPIRY_TIMER = new ValueStateDescriptor<>("expiry-timer", Types.LONG);
+    private static final Comparator<MatchedFrame> CAPTURE_ORDER = Comparator
+            .comparingLong((MatchedFrame frame) -> frame.frame().captureTs())
+            .thenComparingLong(frame -> frame.frame().frameSeq());
+
+    private final TrackingSettings settings;
+    private final String model;
+    private final MapStateDescriptor<Long, byte[]> unnamedDescriptor;
+
+    private transient ValueState<byte[]> tracks;
+    private transient ListState<MatchedFrame> pending;
+    private transient MapState<Long, byte[]> unnamed;
+    private transient ValueState<Long> idleTimer;
+    private transient ValueState<Long> expiryTimer;
+    private transient Counter opened;
+    private transient Counter updated;
+    private transient Counter closed;
+    private transient Counter retroactive;
+    private transient Counter lateFrames;
+    private transient Counter unnamedKept;
+    private transient LongCounter sightingsAccumulator;
+    /** When this instance first saw a frame or timer (processing time): a restore is not idleness. */
+    private transient long startedAt;
+
+    public SightingsFunction(TrackingSettings settings, String model) {
+        this.settings = settings;
+        this.model = model;
+        this.unnamedDescriptor = new MapStateDescriptor<>("unnamed-tracks", Types.LONG,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        if (settings.retroactiveWindowMs() > 0) {
+            // The privacy bound: unnamed faces are erased this long after they were kept (checked on access and
+            // by RocksDB compaction), whether or not anyone is enrolled.
+            unnamedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(settings.retroactiveWindowMs()))
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .cleanupInRocksdbCompactFilter(1000)
+                    .build());
+        }
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        tracks = getRuntimeContext().getState(TRACKS);
+        pending = getRuntimeContext().getListState(PENDING);
+        unnamed = getRuntimeContext().getMapState(unnamedDescriptor);
+        idleTimer = getRuntimeContext().getState(IDLE_TIMER);
+        expiryTimer = getRuntimeContext().getState(EXPIRY_TIMER);
+        OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
+        opened = metrics.counter(StreamMetrics.SIGHTINGS_OPENED);
+        updated = metrics.counter(StreamMetrics.SIGHTINGS_UPDATED);
+        closed = metrics.counter(StreamMetrics.SIGHTINGS_CLOSED);
+        retroactive = metrics.counter(StreamMetrics.SIGHTINGS_RETROACTIVE);
+        lateFrames = metrics.counter(StreamMetrics.LATE_FRAMES);
+        unnamedKept = metrics.counter(StreamMetrics.UNNAMED_TRACKS_KEPT);
+        sightingsAccumulator = StreamMetrics.accumulator(getRuntimeContext(), StreamMetrics.SIGHTINGS_ACCUMULATOR);
+        startedAt = Long.MIN_VALUE;
+    }
+
+    @Override
+    public void processElement(MatchedFrame frame, ReadOnlyContext ctx, Collector<Sighting> out) throws Exception {
+        if (startedAt == Long.MIN_VALUE) {
+            startedAt = ctx.timerService().currentProcessingTime();
+        }
+        long captureTs = frame.frame().captureTs();
+        if (captureTs <= ctx.timerService().currentWatermark()) {
+            lateFrames.inc();
+            CameraTracks cameraTracks = load(ctx.getCurrentKey());
+            emit(track(cameraTracks, frame), out);
+            save(cameraTracks);
+            scheduleExpiry(cameraTracks, ctx);
+        } else {
+            pending.add(frame);
+            ctx.timerService().registerEventTimeTimer(captureTs);
+        }
+        if (settings.idleCloseMs() > 0) {
+            Long previous = idleTimer.value();
+            if (previous != null) {
+                ctx.timerService().deleteProcessingTimeTimer(previous);
+            }
+            long at = ctx.timerService().currentProcessingTime() + settings.idleCloseMs();
+            ctx.timerService().registerProcessingTimeTimer(at);
+            idleTimer.update(at);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Sighting> out) throws Exception {
+        CameraTracks cameraTracks = load(ctx.getCurrentKey());
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            for (MatchedFrame frame : release(timestamp)) {
+                emit(track(cameraTracks, frame), out);
+            }
+            emit(cameraTracks.expire(timestamp), out);
+        } else {
+            if (!Long.valueOf(timestamp).equals(idleTimer.value())) {
+                return; // replaced by a later frame's timer
+            }
+            if (startedAt == Long.MIN_VALUE) {
+                startedAt = ctx.timerService().currentProcessingTime();
+            }
+            long graceEnd = startedAt + settings.idleCloseMs();
+            if (timestamp < graceEnd) {
+                // Overdue because the job was down, not because the camera was: give it the idle time from the restart.
+                ctx.timerService().registerProcessingTimeTimer(graceEnd);
+                idleTimer.update(graceEnd);
+                return;
+            }
+            idleTimer.clear();
+            for (MatchedFrame frame : release(Long.MAX_VALUE)) {
+                emit(track(cameraTracks, frame), out);
+            }
+            emit(cameraTracks.closeAll(), out);
+        }
+        save(cameraTracks);
+        scheduleExpiry(cameraTracks, ctx);
+    }
+
+    @Override
+    public void processBroadcastElement(Person person, Context ctx, Collector<Sighting> out) throws Exception {
+        if (person.deleted()) {
+            ctx.applyToKeyedState(TRACKS, (camera, state) -> {
+                CameraTracks cameraTracks = load(camera, state.value());
+                List<Sighting> closedNow = cameraTracks.deleted(person.id());
+                if (!closedNow.isEmpty()) {
+                    emitAll(closedNow, out);
+                    state.update(InstantiationUtil.serializeObject(cameraTracks));
+                }
+            });
+            return;
+        }
+        if (!model.equals(person.model())) {
+            return; // another recognizer's embeddings cannot be compared with the faces kept
+        }
+        ctx.applyToKeyedState(TRACKS, (camera, state) -> {
+            CameraTracks cameraTracks = load(camera, state.value());
+            List<Sighting> named = cameraTracks.enrolled(person.id(), person.name(), person.embeddings());
+            if (!named.isEmpty()) {
+                emitAll(named, out);
+                state.update(InstantiationUtil.serializeObject(cameraTracks));
+            }
+        });
+        if (settings.retroactiveWindowMs() <= 0) {
+            return;
+        }
+        ctx.applyToKeyedState(unnamedDescriptor, (camera, kept) -> {
+            List<Long> found = new ArrayList<>();
+            for (Map.Entry<Long, byte[]> entry : kept.entries()) {
+                UnnamedTrack track = InstantiationUtil.deserializeObject(entry.getValue(), getRuntimeContext().getUserCodeClassLoader());
+                track.matchBack(person.id(), person.name(), person.embeddings(), settings.sightings().matchThreshold(),
+                        settings.sightings().vote()).ifPresent(sighting -> {
+                            emitAll(List.of(sighting), out);
+                            found.add(entry.getKey());
+                        });
+            }
+            for (Long trackId : found) {
+                kept.remove(trackId); // named now: its faces are no longer needed
+            }
+        });
+    }
+
+    /** The frames pending up to {@code timestamp}, in capture order; the rest stay pending. */
+    private List<MatchedFrame> release(long timestamp) throws Exception {
+        List<MatchedFrame> due = new ArrayList<>();
+        List<MatchedFrame> later = new ArrayList<>();
+        Iterable<MatchedFrame> all = pending.get();
+        if (all != null) {
+            for (MatchedFrame frame : all) {
+                (frame.frame().captureTs() <= timestamp ? due : later).add(frame);
+            }
+        }
+        if (!due.isEmpty()) {
+            pending.update(later);
+        }
+        due.sort(CAPTURE_ORDER);
+        return due;
+    }
+
+    private CameraTracks.Update track(CameraTracks cameraTracks, MatchedFrame frame) {
+        List<TrackedFace> tracked = new ArrayList<>(frame.faces().length);
+        for (int i = 0; i < frame.faces().length; i++) {
+            tracked.add(TrackedFace.of(frame.faces()[i], frame.best()[i]));
+        }
+        return cameraTracks.frame(frame.frame().frameSeq(), frame.frame().captureTs(), tracked);
+    }
+
+    private void emit(CameraTracks.Update update, Collector<Sighting> out) throws Exception {
+        emitAll(update.sightings(), out);
+        if (settings.retroactiveWindowMs() > 0) {
+            for (UnnamedTrack track : update.unnamed()) {
+                unnamed.put(track.trackId(), InstantiationUtil.serializeObject(track));
+                unnamedKept.inc();
+            }
+        }
+    }
+
+    private void emitAll(List<Sighting> sightings, Collector<Sighting> out) {
+        for (Sighting sighting : sightings) {
+            switch (sighting.state()) {
+                case OPEN -> opened.inc();
+                case UPDATE -> updated.inc();
+                case CLOSED -> closed.inc();
+            }
+            if (sighting.retroactive()) {
+                retroactive.inc();
+            }
+            sightingsAccumulator.add(1);
+            out.collect(sighting);
+        }
+    }
+
+    private void scheduleExpiry(CameraTracks cameraTracks, ReadOnlyContext ctx) throws Exception {
+        long next = cameraTracks.nextExpiryMs();
+        Long scheduled = expiryTimer.value();
+        if (scheduled != null && scheduled == next) {
+            return;
+        }
+        if (scheduled != null) {
+            ctx.timerService().deleteEventTimeTimer(scheduled);
+        }
+        if (next == Long.MAX_VALUE) {
+            expiryTimer.clear();
+        } else {
+            ctx.timerService().registerEventTimeTimer(next);
+            expiryTimer.update(next);
+        }
+    }
+
+    private CameraTracks load(String camera) throws Exception {
+        return load(camera, tracks.value());
+    }
+
+    private CameraTracks load(String camera, byte[] saved) throws Exception {
+        if (saved == null) {
+            return new CameraTracks(camera, settings.sightings());
+        }
+        CameraTracks restored = InstantiationUtil.deserializeObject(saved, getRuntimeContext().getUserCodeClassLoader());
+        restored.reconfigure(settings.sightings());
+        return restored;
+    }
+
+    /** Kept even with no track live: the camera's next track id must not repeat an earlier one. */
+    private void save(CameraTracks cameraTracks) throws IOException {
+        tracks.update(InstantiationUtil.serializeObject(cameraTracks));
+    }
+}
