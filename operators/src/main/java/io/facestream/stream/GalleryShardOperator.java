@@ -18,6 +18,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,9 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
     private static final Logger LOG = LoggerFactory.getLogger(GalleryShardOperator.class);
     public static final ValueStateDescriptor<Person> PERSON = new ValueStateDescriptor<>("person",
             TypeInformation.of(Person.class));
+    /** Every change applied, from the one shard that holds the person: the sightings stage follows the gallery. */
+    public static final OutputTag<GalleryChange> CHANGES = new OutputTag<>("gallery-changes",
+            TypeInformation.of(GalleryChange.class));
 
     private final MatchSettings settings;
     private final int dimension;
@@ -92,6 +96,10 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         if (!overriddenByTopic) {
             person.update(update);
             reindex(update);
+            float[][] previous = current == null ? new float[0][] : current.embeddings();
+            GalleryChange change = new GalleryChange(update, previous);
+            output.collect(CHANGES, record.hasTimestamp() ? new StreamRecord<>(change, record.getTimestamp())
+                    : new StreamRecord<>(change));
         }
         galleryUpdates.add(1);
     }

@@ -37,20 +37,21 @@ import org.apache.flink.util.InstantiationUtil;
  * {@code idleCloseMs} of processing time, all at once, so that cameras that all stopped (event
  * time standing still) still close their sightings.
  *
- * <p>Enrollments and deletions arrive broadcast: a new person is matched against the unnamed
- * tracks of every camera, live ones and those that ended within the retroactive window (kept in
- * state with a TTL, then erased); a deleted person's live sightings close.
+ * <p>The gallery's changes arrive broadcast (from the shard that applied them): a new person is
+ * matched against the unnamed tracks of every camera, live ones and those that ended within the
+ * retroactive window (kept in state with a TTL, then erased); a deleted person's live sightings
+ * close and kept faces resembling their last embeddings are erased.
  *
  * <p>Everything lives in keyed state, so a restored job continues its tracks and writes no
  * sighting twice (the sink is transactional).
  */
-public class SightingsFunction extends KeyedBroadcastProcessFunction<String, MatchedFrame, Person, Sighting> {
+public class SightingsFunction extends KeyedBroadcastProcessFunction<String, MatchedFrame, GalleryChange, Sighting> {
     /**
-     * Flink hands a keyed function a broadcast input only with a broadcast state; this one stays empty: enrollments
-     * act on the cameras' keyed state and are not kept (the gallery shards keep the people).
+     * Flink hands a keyed function a broadcast input only with a broadcast state; this one stays empty: gallery
+     * changes act on the cameras' keyed state and are not kept (the gallery shards keep the people).
      */
-    public static final MapStateDescriptor<String, String> ENROLLMENTS_BROADCAST = new MapStateDescriptor<>(
-            "enrollments-broadcast", Types.STRING, Types.STRING);
+    public static final MapStateDescriptor<String, String> GALLERY_CHANGES_BROADCAST = new MapStateDescriptor<>(
+            "gallery-changes-broadcast", Types.STRING, Types.STRING);
     private static final ValueStateDescriptor<byte[]> TRACKS = new ValueStateDescriptor<>("tracks",
             PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     private static final ListStateDescriptor<MatchedFrame> PENDING = new ListStateDescriptor<>("pending",
@@ -76,6 +77,7 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
     private transient Counter retroactive;
     private transient Counter lateFrames;
     private transient Counter unnamedKept;
+    private transient Counter unnamedErased;
     private transient LongCounter sightingsAccumulator;
     /** When this instance first saw a frame or timer (processing time): a restore is not idleness. */
     private transient long startedAt;
@@ -110,6 +112,7 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
         retroactive = metrics.counter(StreamMetrics.SIGHTINGS_RETROACTIVE);
         lateFrames = metrics.counter(StreamMetrics.LATE_FRAMES);
         unnamedKept = metrics.counter(StreamMetrics.UNNAMED_TRACKS_KEPT);
+        unnamedErased = metrics.counter(StreamMetrics.UNNAMED_TRACKS_ERASED);
         sightingsAccumulator = StreamMetrics.accumulator(getRuntimeContext(), StreamMetrics.SIGHTINGS_ACCUMULATOR);
         startedAt = Long.MIN_VALUE;
     }
@@ -174,16 +177,10 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
     }
 
     @Override
-    public void processBroadcastElement(Person person, Context ctx, Collector<Sighting> out) throws Exception {
+    public void processBroadcastElement(GalleryChange change, Context ctx, Collector<Sighting> out) throws Exception {
+        Person person = change.person();
         if (person.deleted()) {
-            ctx.applyToKeyedState(TRACKS, (camera, state) -> {
-                CameraTracks cameraTracks = load(camera, state.value());
-                List<Sighting> closedNow = cameraTracks.deleted(person.id());
-                if (!closedNow.isEmpty()) {
-                    emitAll(closedNow, out);
-                    state.update(InstantiationUtil.serializeObject(cameraTracks));
-                }
-            });
+            erase(person.id(), change.previousEmbeddings(), ctx, out);
             return;
         }
         if (!model.equals(person.model())) {
@@ -203,7 +200,8 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
         ctx.applyToKeyedState(unnamedDescriptor, (camera, kept) -> {
             List<Long> found = new ArrayList<>();
             for (Map.Entry<Long, byte[]> entry : kept.entries()) {
-                UnnamedTrack track = InstantiationUtil.deserializeObject(entry.getValue(), getRuntimeContext().getUserCodeClassLoader());
+                UnnamedTrack track = InstantiationUtil.deserializeObject(entry.getValue(),
+                        getRuntimeContext().getUserCodeClassLoader());
                 track.matchBack(person.id(), person.name(), person.embeddings(), settings.sightings().matchThreshold(),
                         settings.sightings().vote()).ifPresent(sighting -> {
                             emitAll(List.of(sighting), out);
@@ -212,6 +210,39 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
             }
             for (Long trackId : found) {
                 kept.remove(trackId); // named now: its faces are no longer needed
+            }
+        });
+    }
+
+    /**
+     * A person was deleted: their live sightings close, and the faces kept for matching back in time that resemble
+     * the embeddings the gallery had for them are erased (unnamed tracks, live or ended), so that nothing of the
+     * person outlives the deletion here.
+     */
+    private void erase(String personId, float[][] previousEmbeddings, Context ctx, Collector<Sighting> out)
+            throws Exception {
+        ctx.applyToKeyedState(TRACKS, (camera, state) -> {
+            CameraTracks cameraTracks = load(camera, state.value());
+            List<Sighting> closedNow = cameraTracks.deleted(personId, previousEmbeddings);
+            emitAll(closedNow, out);
+            state.update(InstantiationUtil.serializeObject(cameraTracks));
+        });
+        if (settings.retroactiveWindowMs() <= 0 || previousEmbeddings.length == 0) {
+            return;
+        }
+        double threshold = settings.sightings().matchThreshold();
+        ctx.applyToKeyedState(unnamedDescriptor, (camera, kept) -> {
+            List<Long> erased = new ArrayList<>();
+            for (Map.Entry<Long, byte[]> entry : kept.entries()) {
+                UnnamedTrack track = InstantiationUtil.deserializeObject(entry.getValue(),
+                        getRuntimeContext().getUserCodeClassLoader());
+                if (track.resembles(previousEmbeddings, threshold)) {
+                    erased.add(entry.getKey());
+                }
+            }
+            for (Long trackId : erased) {
+                kept.remove(trackId);
+                unnamedErased.inc();
             }
         });
     }

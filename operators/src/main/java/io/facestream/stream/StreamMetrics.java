@@ -45,6 +45,8 @@ public final class StreamMetrics {
     public static final String LATE_FRAMES = "lateFrames";
     /** Unnamed tracks kept for matching back in time, added and found. */
     public static final String UNNAMED_TRACKS_KEPT = "unnamedTracksKept";
+    /** Unnamed tracks whose kept faces were erased because they resembled a deleted person. */
+    public static final String UNNAMED_TRACKS_ERASED = "unnamedTracksErased";
 
     /** Accumulators (job-wide sums, readable while the job runs) for the local demo and tests. */
     public static final String INPUT_DEAD_LETTERS_ACCUMULATOR = "inputDeadLetters";

@@ -115,15 +115,20 @@ public final class CameraTracks implements Serializable {
 
     /**
      * A person was deleted: their live sightings close now, and those tracks say nothing more until they end, so
-     * nothing about the person is written after the deletion.
+     * nothing about the person is written after the deletion. Live unnamed tracks whose kept faces resemble the
+     * person's last embeddings ({@code previousEmbeddings}, may be empty) forget those faces.
      */
-    public List<Sighting> deleted(String personId) {
+    public List<Sighting> deleted(String personId, float[][] previousEmbeddings) {
         List<Sighting> sightings = new ArrayList<>();
         for (TrackState track : live.values()) {
             if (track.named() && track.personId.equals(personId)) {
                 sightings.add(track.sighting(camera, Sighting.State.CLOSED, false));
                 track.retired = true;
                 track.kept.clear();
+            } else if (track.personId == null && !track.kept.isEmpty()
+                    && KeptFaces.anyResembles(track.kept.list(), previousEmbeddings, settings.matchThreshold())) {
+                track.kept.clear();
+                track.forgetFaces = true;
             }
         }
         return sightings;
@@ -160,7 +165,7 @@ public final class CameraTracks implements Serializable {
         if (settings.emitUnknown() && track.faces >= settings.vote().minFaces()) {
             sightings.add(track.sighting(camera, Sighting.State.CLOSED, false));
         }
-        if (!track.kept.isEmpty()) {
+        if (!track.kept.isEmpty() && !track.forgetFaces) {
             unnamed.add(new UnnamedTrack(camera, track.trackId, track.firstSeen, track.lastSeen, track.faces,
                     track.kept.list()));
         }

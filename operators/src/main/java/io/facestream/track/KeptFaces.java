@@ -58,6 +58,18 @@ final class KeptFaces implements Serializable {
         return vote;
     }
 
+    /** Whether any kept face reaches {@code threshold} against one of the embeddings: erasure errs towards erasing. */
+    static boolean anyResembles(List<KeptFace> kept, float[][] embeddings, double threshold) {
+        for (KeptFace face : kept) {
+            for (float[] embedding : embeddings) {
+                if (dot(embedding, face.embedding()) >= threshold) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static double dot(float[] a, float[] b) {
         if (a.length != b.length) {
             return Double.NEGATIVE_INFINITY; // another recognizer's embedding: never the same person

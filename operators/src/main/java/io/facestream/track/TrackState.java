@@ -23,6 +23,8 @@ final class TrackState implements Serializable {
     IdentityDecision latest;
     /** The person was deleted while the track was named: its sighting is closed and the track stays silent. */
     boolean retired;
+    /** The track's faces resembled a deleted person: keep none of them from now on. */
+    boolean forgetFaces;
     final KeptFaces kept = new KeptFaces();
     private final LinkedHashMap<String, String> names = new LinkedHashMap<>(NAMES, 0.75f, true) {
         @Override
@@ -49,7 +51,7 @@ final class TrackState implements Serializable {
         if (face.personId() != null && face.name() != null) {
             names.put(face.personId(), face.name());
         }
-        if (personId == null) { // a named track's faces are not needed later
+        if (personId == null && !forgetFaces) { // a named track's faces are not needed later
             kept.offer(new KeptFace(observation, face.embedding(), vote.weight(observation.as(null, Double.NaN))), keptLimit);
         }
     }

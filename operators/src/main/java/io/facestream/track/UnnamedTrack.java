@@ -16,6 +16,11 @@ public record UnnamedTrack(String camera, long trackId, long firstSeen, long las
         kept = List.copyOf(kept);
     }
 
+    /** Whether any kept face is of the person with these embeddings (for erasing them when that person is deleted). */
+    public boolean resembles(float[][] embeddings, double threshold) {
+        return KeptFaces.anyResembles(kept, embeddings, threshold);
+    }
+
     /** The closed sighting naming {@code personId}, when the kept faces vote for them; empty otherwise. */
     public Optional<Sighting> matchBack(String personId, String name, float[][] embeddings, double threshold,
             VoteSettings settings) {

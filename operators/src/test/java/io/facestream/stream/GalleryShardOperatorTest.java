@@ -81,6 +81,13 @@ class GalleryShardOperatorTest {
 
             harness.processElement1(Person.deletion("ann"), 3);
             harness.processElement1(person("bob", "faceplugin-fr", unit(100, 0f)), 3); // new photos of bob
+            // Each change goes on to the sightings stage with what the gallery held before.
+            List<GalleryChange> changes = harness.getSideOutput(GalleryShardOperator.CHANGES).stream()
+                    .map(record -> record.getValue()).toList();
+            assertThat(changes).extracting(change -> change.person().id()).containsExactly("ann", "bob", "ann", "bob");
+            assertThat(changes.get(0).previousEmbeddings()).isEmpty();
+            assertThat(changes.get(2).person().deleted()).isTrue();
+            assertThat(changes.get(2).previousEmbeddings()[0]).containsExactly(unit(3, 0f));
             harness.processElement2(frame(2, unit(3, 0.2f), unit(9, 0.2f), unit(100, 0f)), 4);
             assertThat(best(harness)).extracting(Match::personId).containsExactly(null, null, "bob");
         }

@@ -44,10 +44,19 @@ class SightingsFunctionTest {
         return new MatchedFrame(frame, new Face[] {face}, new Match[] {match});
     }
 
-    static KeyedBroadcastOperatorTestHarness<String, MatchedFrame, Person, Sighting> harness(OperatorSubtaskState restore)
+    static GalleryChange enrolled(int person, String model) {
+        return new GalleryChange(new Person("p" + person, "Person " + person, model, new float[][] {embeddingOf(person)},
+                Person.Origin.ENROLLMENTS), new float[0][]);
+    }
+
+    static GalleryChange deleted(int person) {
+        return new GalleryChange(Person.deletion("p" + person), new float[][] {embeddingOf(person)});
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, MatchedFrame, GalleryChange, Sighting> harness(OperatorSubtaskState restore)
             throws Exception {
         var harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new SightingsFunction(SETTINGS, MODEL), List.of(SightingsFunction.ENROLLMENTS_BROADCAST)),
+                new SightingsFunction(SETTINGS, MODEL), List.of(SightingsFunction.GALLERY_CHANGES_BROADCAST)),
                 (MatchedFrame frame) -> frame.frame().camera(), Types.STRING, 128, 1, 0);
         harness.setup();
         if (restore != null) {
@@ -171,14 +180,11 @@ class SightingsFunctionTest {
             harness.processWatermark(20_000);
             assertThat(harness.extractOutputValues()).isEmpty();
 
-            harness.processBroadcastElement(new Person("p6", "Person 6", MODEL, new float[][] {embeddingOf(6)},
-                    Person.Origin.ENROLLMENTS), 20_001);
+            harness.processBroadcastElement(enrolled(6, MODEL), 20_001);
             assertThat(harness.extractOutputValues()).as("someone else").isEmpty();
-            harness.processBroadcastElement(new Person("p5", "Person 5", "another-model", new float[][] {embeddingOf(5)},
-                    Person.Origin.ENROLLMENTS), 20_002);
+            harness.processBroadcastElement(enrolled(5, "another-model"), 20_002);
             assertThat(harness.extractOutputValues()).as("another recognizer's embeddings").isEmpty();
-            harness.processBroadcastElement(new Person("p5", "Person 5", MODEL, new float[][] {embeddingOf(5)},
-                    Person.Origin.ENROLLMENTS), 20_003);
+            harness.processBroadcastElement(enrolled(5, MODEL), 20_003);
             assertThat(describe(harness.extractOutputValues())).containsExactly("closed p5 #1 retroactive");
             Sighting found = harness.extractOutputValues().get(0);
             assertThat(found.name()).isEqualTo("Person 5");
@@ -186,9 +192,26 @@ class SightingsFunctionTest {
             assertThat(found.lastSeen()).isEqualTo(1_700);
 
             // Found once: the kept faces are erased when named, so enrolling again finds nothing more.
-            harness.processBroadcastElement(new Person("p5", "Person 5", MODEL, new float[][] {embeddingOf(5)},
-                    Person.Origin.ENROLLMENTS), 20_004);
+            harness.processBroadcastElement(enrolled(5, MODEL), 20_004);
             assertThat(harness.extractOutputValues()).hasSize(1);
+        }
+    }
+
+    @Test
+    void deletingAPersonErasesTheFacesKeptOfThemSoTheyCannotBeFoundAfterwards() throws Exception {
+        try (var harness = harness(null)) {
+            for (int k = 0; k < 8; k++) {
+                MatchedFrame five = frame(k, 1_000 + 100L * k, 5, false);
+                MatchedFrame six = frame(100 + k, 10_000 + 100L * k, 6, false);
+                harness.processElement(five, five.frame().captureTs());
+                harness.processElement(six, six.frame().captureTs());
+            }
+            harness.processWatermark(30_000); // both tracks ended unnamed and are kept
+            harness.processBroadcastElement(deleted(5), 30_001);
+            harness.processBroadcastElement(enrolled(5, MODEL), 30_002);
+            assertThat(harness.extractOutputValues()).as("person 5's faces were erased with the deletion").isEmpty();
+            harness.processBroadcastElement(enrolled(6, MODEL), 30_003);
+            assertThat(describe(harness.extractOutputValues())).containsExactly("closed p6 #2 retroactive");
         }
     }
 
@@ -199,7 +222,7 @@ class SightingsFunctionTest {
                 harness.processElement(frame(k, 1_000 + 100L * k, 1, true), 1_000 + 100L * k);
             }
             harness.processWatermark(1_500);
-            harness.processBroadcastElement(Person.deletion("p1"), 1_501);
+            harness.processBroadcastElement(deleted(1), 1_501);
             for (int k = 5; k < 10; k++) {
                 harness.processElement(frame(k, 1_000 + 100L * k, 1, true), 1_000 + 100L * k);
             }

@@ -159,13 +159,24 @@ class CameraTracksTest {
     void deletingAPersonClosesTheirLiveSightingAndNothingMoreIsWrittenAboutThem() {
         CameraTracks tracks = new CameraTracks("cam", SETTINGS);
         run(tracks, 0, 10, k -> List.of(known(1, 320, 240), known(2, 600, 240)), new ArrayList<>());
-        assertThat(describe(tracks.deleted("p1"))).containsExactly("closed p1 #1");
+        assertThat(describe(tracks.deleted("p1", new float[][] {embeddingOf(1)}))).containsExactly("closed p1 #1");
         List<Sighting> written = run(tracks, 10, 20, k -> List.of(known(1, 320, 240), known(2, 600, 240)),
                 new ArrayList<>());
         CameraTracks.Update last = tracks.closeAll();
         written.addAll(last.sightings());
         assertThat(describe(written)).containsExactly("closed p2 #2");
         assertThat(last.unnamed()).isEmpty();
+    }
+
+    @Test
+    void deletingAPersonErasesTheFacesALiveUnnamedTrackKeptOfThem() {
+        CameraTracks tracks = new CameraTracks("cam", SETTINGS);
+        run(tracks, 0, 10, k -> List.of(unknown(5, 320, 240), unknown(6, 700, 240)), new ArrayList<>());
+        assertThat(tracks.deleted("p5", new float[][] {embeddingOf(5)})).isEmpty(); // nothing was written of them
+        run(tracks, 10, 20, k -> List.of(unknown(5, 320, 240), unknown(6, 700, 240)), new ArrayList<>());
+        CameraTracks.Update last = tracks.closeAll();
+        assertThat(last.unnamed()).as("only the other stranger's faces are kept")
+                .singleElement().satisfies(track -> assertThat(track.resembles(new float[][] {embeddingOf(6)}, THRESHOLD)).isTrue());
     }
 
     @Test

@@ -161,9 +161,10 @@ public final class FaceStreamJob {
         DataStream<MatchRecord> matches = settings.matchesEnabled()
                 ? matched.flatMap(new MatchRecords(settings.match())).name("face matches").uid("match-records") : null;
 
-        // Per camera, in capture order: tracks, their identities, and the sightings; enrollments reach every camera.
+        // Per camera, in capture order: tracks, their identities, and the sightings; the gallery's changes reach every
+        // camera (to match back in time, and to erase what a deletion must not leave behind).
         SingleOutputStreamOperator<Sighting> sightings = matched.keyBy(frame -> frame.frame().camera())
-                .connect(updates.broadcast(SightingsFunction.ENROLLMENTS_BROADCAST))
+                .connect(shardAnswers.getSideOutput(GalleryShardOperator.CHANGES).broadcast(SightingsFunction.GALLERY_CHANGES_BROADCAST))
                 .process(new SightingsFunction(settings.tracking(), settings.match().model()))
                 .name("track and name sightings").uid("sightings");
 

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Real camera frames for the benchmark: the two sample videos, alternately, as JPEG. */
+/** Real camera frames for the benchmark, as JPEG: one video's, or the two sample videos' alternately. */
 final class BenchFrames {
     private BenchFrames() {
     }
@@ -27,7 +27,8 @@ final class BenchFrames {
         return frames;
     }
 
-    private static List<byte[]> read(Path video, double fps, int max) {
+    /** The first {@code max} frames of {@code video} at {@code fps} frames per second of video. */
+    static List<byte[]> read(Path video, double fps, int max) {
         List<byte[]> frames = new ArrayList<>();
         try (FrameSource source = FrameSource.open(video.toString(), new FrameOptions(fps, 0, 90))) {
             for (EncodedFrame frame; frames.size() < max && (frame = source.next()) != null; ) {

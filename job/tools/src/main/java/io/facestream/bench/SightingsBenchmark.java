@@ -2,9 +2,6 @@ package io.facestream.bench;
 
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.demo.SamplePeople;
-import io.facestream.ingest.EncodedFrame;
-import io.facestream.ingest.FrameOptions;
-import io.facestream.ingest.FrameSource;
 import io.facestream.match.GallerySnapshot;
 import io.facestream.match.Person;
 import io.facestream.pipeline.Face;
@@ -63,7 +60,7 @@ final class SightingsBenchmark {
             int frames = 0;
             boolean same = true;
             for (Map.Entry<String, Path> camera : samples.cameras().entrySet()) {
-                List<byte[]> jpegs = frames(camera.getValue(), fps, maxFrames);
+                List<byte[]> jpegs = BenchFrames.read(camera.getValue(), fps, maxFrames);
                 err.printf("bench: %s, %d frames, every face embedded%n", camera.getKey(), jpegs.size());
                 Pass off = pass(camera.getKey(), jpegs, fps, pipeline, gallery, settings, null, recognized);
                 err.printf("bench: %s, unchanged faces reusing their embeddings%n", camera.getKey());
@@ -134,15 +131,5 @@ final class SightingsBenchmark {
             enrolled.add(EnrollmentFunction.toPerson(new EnrollmentRecord(person.personId(), raw), pipeline));
         }
         return enrolled;
-    }
-
-    private static List<byte[]> frames(Path video, double fps, int maxFrames) {
-        List<byte[]> frames = new ArrayList<>();
-        try (FrameSource source = FrameSource.open(video.toString(), new FrameOptions(fps, 0, 90))) {
-            for (EncodedFrame frame; frames.size() < maxFrames && (frame = source.next()) != null; ) {
-                frames.add(frame.jpeg());
-            }
-        }
-        return frames;
     }
 }
