@@ -85,11 +85,15 @@ public final class StreamOptions {
             "A camera that sent no frame for this long (processing time) has its tracks closed, even when event time "
                     + "stands still because every camera stopped. 0 closes tracks by event time only.");
 
+    public static final ConfigKey<Boolean> ENROLLMENTS_DEAD_LETTER_PAYLOAD = ConfigKey.bool("enrollments.dead-letter-payload",
+            false, "Keep a refused enrollment's value (the person's photos or embedding) in its dead letter. Off by default: "
+                    + "the dead letter keeps the key, headers and reason, and a `payload-removed` header says so.");
+
     public static List<ConfigKey<?>> all() {
         return List.of(ASYNC_CAPACITY, ASYNC_TIMEOUT_MS, ASYNC_THREADS, ASYNC_MAX_CONSECUTIVE_FAILURES, BATCHING_MAX_SIZE, BATCHING_FLUSH_TIMEOUT_US,
                 MATCHES_EMIT_UNKNOWN, MATCHES_ENABLED, GALLERY_DIR, GALLERY_HAMMING_CANDIDATES, GALLERY_CANDIDATES,
                 TRACKING_REEMBED_EVERY_FRAMES, TRACKING_REUSE_MIN_RESEMBLANCE, TRACKING_MAX_ABSENCE_MS, TRACKING_MIN_IOU,
                 TRACKING_MIN_APPEARANCE_SIMILARITY, SIGHTINGS_MIN_FACES, SIGHTINGS_EMIT_UNKNOWN,
-                SIGHTINGS_RETROACTIVE_WINDOW_MS, SIGHTINGS_KEPT_FACES, SIGHTINGS_IDLE_CLOSE_MS);
+                SIGHTINGS_RETROACTIVE_WINDOW_MS, SIGHTINGS_KEPT_FACES, SIGHTINGS_IDLE_CLOSE_MS, ENROLLMENTS_DEAD_LETTER_PAYLOAD);
     }
 }

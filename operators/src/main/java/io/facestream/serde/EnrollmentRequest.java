@@ -25,6 +25,31 @@ public record EnrollmentRequest(String personId, String name, List<byte[]> image
         }
     }
 
+    /**
+     * The value {@code enroll --delete} writes: unlike a tombstone (a null value), which compaction removes after the
+     * topic's delete.retention.ms, a record that says "deleted" stays as the person's latest, so a person also in
+     * gallery.dir stays deleted on every fresh start. It holds nothing but the key.
+     */
+    public static byte[] deletionMarker() {
+        return "{\"deleted\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code value} deletes the person: a tombstone (null) or a deletion marker. */
+    public static boolean isDeletion(byte[] value) {
+        if (value == null) {
+            return true;
+        }
+        if (value.length > 64) {
+            return false; // an enrollment, with images or an embedding
+        }
+        try {
+            JsonNode root = MAPPER.readTree(value);
+            return root != null && root.isObject() && root.path("deleted").asBoolean(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static EnrollmentRequest parse(String personId, byte[] value) {
         JsonNode root;
         try {

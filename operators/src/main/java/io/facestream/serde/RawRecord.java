@@ -43,6 +43,15 @@ public record RawRecord(byte[] key, byte[] value, String[] headerNames, byte[][]
         return topic + "/" + partition + "@" + offset;
     }
 
+    /** The same record with one more header (UTF-8 text). */
+    public RawRecord withHeader(String name, String text) {
+        String[] names = java.util.Arrays.copyOf(headerNames, headerNames.length + 1);
+        byte[][] values = java.util.Arrays.copyOf(headerValues, headerValues.length + 1);
+        names[names.length - 1] = name;
+        values[values.length - 1] = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new RawRecord(key, value, names, values, topic, partition, offset, timestamp);
+    }
+
     /** The same record without its value (once processed, the image need not travel further). */
     public RawRecord withoutValue() {
         return new RawRecord(key, null, headerNames, headerValues, topic, partition, offset, timestamp);

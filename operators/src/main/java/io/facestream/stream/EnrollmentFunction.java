@@ -10,6 +10,7 @@ import io.facestream.serde.DeadLetter;
 import io.facestream.serde.EnrollmentRecord;
 import io.facestream.serde.EnrollmentRequest.InvalidEnrollmentException;
 import io.facestream.serde.EnrollmentRequest;
+import io.facestream.serde.RawRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -24,14 +25,23 @@ import org.apache.flink.util.Collector;
  * the task thread of its own low-volume operator, apart from the frame path.
  */
 public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person> {
+    /** Header of an enrollment dead letter whose value was left out. */
+    public static final String PAYLOAD_REMOVED_HEADER = "payload-removed";
+
     private final PipelineSettings settings;
+    private final boolean deadLetterPayload;
     private transient FacePipeline pipeline;
     private transient Counter enrollments;
     private transient Counter deadLetters;
 
-    public EnrollmentFunction(PipelineSettings settings) {
+    /**
+     * {@code deadLetterPayload}: whether a refused enrollment's dead letter keeps its value (the person's photos or
+     * embedding); off, it keeps the key, headers and reason only.
+     */
+    public EnrollmentFunction(PipelineSettings settings, boolean deadLetterPayload) {
         // One image at a time: nothing to batch.
         this.settings = settings.withBatching(PipelineSettings.Batching.OFF);
+        this.deadLetterPayload = deadLetterPayload;
     }
 
     @Override
@@ -55,7 +65,11 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
             reason = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         deadLetters.inc();
-        ctx.output(DeadLetters.TAG, new DeadLetter(record.raw(), DeadLetters.STAGE_ENROLLMENT, reason));
+        // Photos are personal data: by default they do not outlive the refusal in the dead-letter topic.
+        RawRecord kept = deadLetterPayload || record.raw().value() == null ? record.raw()
+                : record.raw().withoutValue().withHeader(PAYLOAD_REMOVED_HEADER,
+                        "value removed: enrollments hold personal data (enrollments.dead-letter-payload=true keeps it)");
+        ctx.output(DeadLetters.TAG, new DeadLetter(kept, DeadLetters.STAGE_ENROLLMENT, reason));
     }
 
     /** The gallery update an enrollment record asks for; invalid ones throw with the reason. */
@@ -64,7 +78,7 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
         if (personId == null || personId.isBlank()) {
             throw new InvalidEnrollmentException("missing key: the person id");
         }
-        if (record.raw().value() == null) {
+        if (EnrollmentRequest.isDeletion(record.raw().value())) {
             return Person.deletion(personId);
         }
         Person.Origin origin = GalleryDirectory.isSource(record.raw().topic()) ? Person.Origin.GALLERY_DIR

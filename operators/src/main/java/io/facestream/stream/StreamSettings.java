@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * key); each function then gets only the small part it needs.
  */
 public record StreamSettings(PipelineSettings pipeline, AnalysisSettings analysis, MatchSettings match,
-                             TrackingSettings tracking, boolean matchesEnabled, Path galleryDir) {
+                             TrackingSettings tracking, boolean matchesEnabled, boolean enrollmentDeadLetterPayload,
+                             Path galleryDir) {
 
     public static StreamSettings from(FaceStreamConfig config) {
         PipelineSettings pipeline = PipelineSettings.from(config).withBatching(new PipelineSettings.Batching(
@@ -46,6 +47,7 @@ public record StreamSettings(PipelineSettings pipeline, AnalysisSettings analysi
             throw new ConfigException("configuration key '" + StreamOptions.GALLERY_DIR.name() + "': " + galleryDir
                     + " is not a directory");
         }
-        return new StreamSettings(pipeline, analysis, match, tracking, config.get(StreamOptions.MATCHES_ENABLED), galleryDir);
+        return new StreamSettings(pipeline, analysis, match, tracking, config.get(StreamOptions.MATCHES_ENABLED),
+                config.get(StreamOptions.ENROLLMENTS_DEAD_LETTER_PAYLOAD), galleryDir);
     }
 }

@@ -65,4 +65,14 @@ class FaceStreamConfigTest {
         assertThatThrownBy(() -> FaceStreamConfig.load(missing, Map.of(), PipelineOptions.all()))
                 .hasMessageContaining("cannot read configuration file " + missing);
     }
+
+    @Test
+    void kafkaConfigProviderReferencesPassThroughForTheClientsToResolveWhereTheyRun() throws Exception {
+        ConfigKey<String> kafka = ConfigKey.prefix("kafka.properties.", "Kafka client properties.");
+        Path file = Files.writeString(temp.resolve("facestream.conf"),
+                "kafka.properties.sasl.jaas.config: ${dir:/etc/facestream/kafka-client:sasl.jaas.config}\n");
+        FaceStreamConfig config = FaceStreamConfig.load(file, Map.of(), java.util.List.of(kafka));
+        assertThat(config.withPrefix(kafka)).containsEntry("sasl.jaas.config",
+                "${dir:/etc/facestream/kafka-client:sasl.jaas.config}");
+    }
 }

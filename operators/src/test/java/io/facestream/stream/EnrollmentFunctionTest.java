@@ -43,4 +43,17 @@ class EnrollmentFunctionTest {
                 EnrollmentRequest.ofEmbedding("ann", "Ann", new float[512], "faceplugin-fr").json()), TestData.pipeline()))
                 .hasMessage("embedding cannot be used: cannot normalise a vector of norm 0.0");
     }
+
+    @Test
+    void aTombstoneAndADeletionMarkerBothDeleteAndAnEnrollmentIsNotMistakenForOne() {
+        assertThat(EnrollmentFunction.toPerson(record("ann", null), TestData.pipeline()).deleted()).isTrue();
+        assertThat(EnrollmentFunction.toPerson(record("ann", EnrollmentRequest.deletionMarker()), TestData.pipeline())
+                .deleted()).isTrue();
+        assertThat(EnrollmentRequest.isDeletion("{\"deleted\": false}".getBytes())).isFalse();
+        assertThat(EnrollmentRequest.isDeletion("not json".getBytes())).isFalse();
+        float[] embedding = new float[512];
+        embedding[7] = 3f;
+        assertThat(EnrollmentRequest.isDeletion(EnrollmentRequest.ofEmbedding("ann", "Ann", embedding, "faceplugin-fr")
+                .json())).isFalse();
+    }
 }

@@ -41,7 +41,9 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.TwoPhaseCommittingStatefulSink;
@@ -92,9 +94,18 @@ public final class FaceStreamJob {
         env.execute(config.get(JobOptions.JOB_NAME));
     }
 
-    /** Builds the job on {@code env} with the Kafka sources and sinks the configuration names. */
+    /**
+     * Builds the job on {@code env} with the Kafka sources and sinks the configuration names, after checking that
+     * Kafka accepts the credentials and has the topics ({@link KafkaAccess}).
+     */
     public void wire(StreamExecutionEnvironment env) {
         requireBootstrapServers(config);
+        KafkaAccess.check(config);
+        connect(env);
+    }
+
+    /** The graph with the Kafka sources and sinks, without asking Kafka anything first. */
+    void connect(StreamExecutionEnvironment env) {
         Outputs outputs = build(env, framesSource(config), enrollmentsSource(config));
         if (outputs.matches() != null) {
             outputs.matches().sinkTo(matchesSink(config)).name("matches to Kafka").uid("matches-sink");
@@ -145,7 +156,7 @@ public final class FaceStreamJob {
             deadLetters = deadLetters.union(fromDirectory.getSideOutput(DeadLetters.TAG));
         }
         SingleOutputStreamOperator<Person> updates = enrollmentRecords
-                .process(new EnrollmentFunction(settings.pipeline())).name("enroll").uid("enrollment").setParallelism(1);
+                .process(new EnrollmentFunction(settings.pipeline(), settings.enrollmentDeadLetterPayload())).name("enroll").uid("enrollment").setParallelism(1);
 
         // Failed frames and frames without a face end here; frames with faces go to every gallery shard.
         SingleOutputStreamOperator<AnalyzedFrame> withFaces = analyzed.process(new FrameRouter()).name("route frames")
@@ -193,6 +204,8 @@ public final class FaceStreamJob {
             flink.set(StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND));
             // A checkpoint after one enrollment writes that person's change, not the whole gallery again.
             flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            // ... and a deleted person's data leaves the shared files within a day (PRIVACY.md).
+            flink.setString("state.backend.rocksdb.options-factory", BoundedRetentionRocksDbOptions.class.getName());
         }
         if (local || config.isSet(JobOptions.CHECKPOINT_DIR)) {
             flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(config.get(JobOptions.CHECKPOINT_DIR)));
@@ -204,6 +217,11 @@ public final class FaceStreamJob {
         if (local) {
             // Older checkpoints to go back to if the broker aborted a checkpoint's transactions (RELIABILITY.md).
             flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+            // The web UI of a local run is for this machine (flink.rest.bind-address opens it wider), and nobody
+            // uploads jars to it: what reaches it cannot run code.
+            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.ADDRESS, "127.0.0.1");
+            flink.set(WebOptions.SUBMIT_ENABLE, false);
         }
         // Kept on cancel, so a job can be restarted from its last checkpoint (last-state upgrades).
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
@@ -227,6 +245,11 @@ public final class FaceStreamJob {
         }
     }
 
+    /**
+     * The Kafka client properties every source and sink of the job gets: {@code kafka.properties.*} as given. Values
+     * may be Kafka config-provider references (e.g. {@code ${dir:/etc/facestream/kafka-client:sasl.jaas.config}}),
+     * which the clients resolve where they run, so secrets stay out of the job graph.
+     */
     static Properties kafkaProperties(FaceStreamConfig config) {
         Properties properties = new Properties();
         Map<String, String> extra = config.withPrefix(JobOptions.KAFKA_PROPERTIES);

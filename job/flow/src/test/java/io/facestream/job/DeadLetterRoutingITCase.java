@@ -124,8 +124,14 @@ class DeadLetterRoutingITCase {
             assertThat(reasons.get("input:cam-bad:6")).contains("frame-seq");
             assertThat(reasons.get("input:cam-bad:7")).contains("is negative");
             assertThat(reasons.get("input:cam-bad:8")).contains("ahead of this machine's clock");
-            // The original bytes travel unchanged.
+            // A frame's original bytes travel unchanged; an enrollment's value (photos: personal data) does not.
             assertThat(deadLetters).anySatisfy(letter -> assertThat(letter.raw().value()).isEqualTo(noise));
+            assertThat(deadLetters.stream().filter(letter -> letter.stage().equals("enrollment")).toList())
+                    .hasSize(badEnrollments.size() + 1).allSatisfy(letter -> {
+                        assertThat(letter.raw().value()).isNull();
+                        assertThat(letter.raw().header(io.facestream.stream.EnrollmentFunction.PAYLOAD_REMOVED_HEADER))
+                                .startsWith("value removed");
+                    });
         }
     }
 }

@@ -61,15 +61,40 @@ class FaceStreamJobTest {
     void perFaceMatchesCanBeSwitchedOffLeavingTheSightings() {
         Map<String, String> kafka = Map.of(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), "127.0.0.1:9");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new FaceStreamJob(InMemoryJob.config(kafka)).wire(env);
+        new FaceStreamJob(InMemoryJob.config(kafka)).connect(env);
         assertThat(uids(env)).contains("matches-sink", "sightings-sink", "dead-letter-sink");
 
         Map<String, String> off = new java.util.HashMap<>(kafka);
         off.put(StreamOptions.MATCHES_ENABLED.name(), "false");
         StreamExecutionEnvironment withoutMatches = StreamExecutionEnvironment.getExecutionEnvironment();
-        new FaceStreamJob(InMemoryJob.config(off)).wire(withoutMatches);
+        new FaceStreamJob(InMemoryJob.config(off)).connect(withoutMatches);
         assertThat(uids(withoutMatches)).contains("sightings-sink", "dead-letter-sink")
                 .doesNotContain("matches-sink", "match-records");
+    }
+
+    @Test
+    void aLocalRunsWebUiListensOnLoopbackOnlyAndTakesNoJarsUnlessAsked() {
+        org.apache.flink.configuration.Configuration local = FaceStreamJob.flinkConfiguration(InMemoryJob.config(Map.of()), true);
+        assertThat(local.get(org.apache.flink.configuration.RestOptions.BIND_ADDRESS)).isEqualTo("127.0.0.1");
+        assertThat(local.get(org.apache.flink.configuration.WebOptions.SUBMIT_ENABLE)).isFalse();
+        org.apache.flink.configuration.Configuration opened = FaceStreamJob.flinkConfiguration(
+                InMemoryJob.config(Map.of("flink.rest.bind-address", "0.0.0.0")), true);
+        assertThat(opened.get(org.apache.flink.configuration.RestOptions.BIND_ADDRESS)).isEqualTo("0.0.0.0");
+        org.apache.flink.configuration.Configuration cluster = FaceStreamJob.flinkConfiguration(InMemoryJob.config(Map.of()), false);
+        assertThat(cluster.contains(org.apache.flink.configuration.RestOptions.BIND_ADDRESS))
+                .as("a cluster's own settings stay in force").isFalse();
+    }
+
+    @Test
+    void rocksDbRewritesFilesOlderThanADaySoDeletedDataLeavesTheCheckpoints() {
+        org.apache.flink.configuration.Configuration local = FaceStreamJob.flinkConfiguration(InMemoryJob.config(Map.of()), true);
+        assertThat(local.getString("state.backend.rocksdb.options-factory", null))
+                .isEqualTo(BoundedRetentionRocksDbOptions.class.getName());
+        org.rocksdb.RocksDB.loadLibrary();
+        try (org.rocksdb.ColumnFamilyOptions options = new org.rocksdb.ColumnFamilyOptions()) {
+            new BoundedRetentionRocksDbOptions().createColumnOptions(options, new java.util.ArrayList<>());
+            assertThat(options.periodicCompactionSeconds()).isEqualTo(24 * 3600);
+        }
     }
 
     private static List<String> uids(StreamExecutionEnvironment env) {

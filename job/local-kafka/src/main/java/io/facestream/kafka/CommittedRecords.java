@@ -21,7 +21,13 @@ public final class CommittedRecords implements AutoCloseable {
 
     /** From the oldest record kept, or only records written from now on. */
     public CommittedRecords(String bootstrapServers, String topic, boolean fromBeginning) {
+        this(bootstrapServers, topic, fromBeginning, new Properties());
+    }
+
+    /** With client properties for a secured cluster ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, ...). */
+    public CommittedRecords(String bootstrapServers, String topic, boolean fromBeginning, Properties client) {
         Properties properties = new Properties();
+        properties.putAll(client);
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "facestream-reader-" + UUID.randomUUID());
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -40,9 +40,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /**
      * Where and how the broker runs: {@code port} 0 picks a free one; {@code dataDirectory} null
      * means a temporary one, deleted on close; {@code overrides} are broker settings (tests set
-     * e.g. {@code transaction.max.timeout.ms}).
+     * e.g. {@code transaction.max.timeout.ms}); {@code security} null serves clients in plaintext.
      */
-    public record Settings(int port, Path dataDirectory, Map<String, String> overrides) {
+    public record Settings(int port, Path dataDirectory, Map<String, String> overrides, SaslSsl security) {
+        public Settings(int port, Path dataDirectory, Map<String, String> overrides) {
+            this(port, dataDirectory, overrides, null);
+        }
+
         public static Settings temporary() {
             return new Settings(0, null, Map.of());
         }
@@ -50,22 +54,39 @@ public final class LocalKafkaBroker implements AutoCloseable {
         public Settings withOverrides(Map<String, String> more) {
             Map<String, String> all = new TreeMap<>(overrides);
             all.putAll(more);
-            return new Settings(port, dataDirectory, all);
+            return new Settings(port, dataDirectory, all, security);
         }
+
+        public Settings withSecurity(SaslSsl saslSsl) {
+            return new Settings(port, dataDirectory, overrides, saslSsl);
+        }
+    }
+
+    /**
+     * Clients are served over TLS only, authenticated with SCRAM-SHA-512, as a secured production
+     * cluster would (security.protocol SASL_SSL): the broker's certificate and key come from a
+     * PKCS12 {@code keystore}; {@code users} (name to password) are the SCRAM credentials, stored
+     * when the storage is formatted. The broker keeps an unadvertised-to-clients plaintext
+     * listener on loopback for itself and this class's administration (creating topics).
+     */
+    public record SaslSsl(Path keystore, String keystorePassword, Map<String, String> users) {
+        public static final String MECHANISM = "SCRAM-SHA-512";
     }
 
     private final Path directory;
     private final boolean temporary;
     private final Path config;
     private final String bootstrapServers;
+    private final String adminServers;
     private final Thread shutdownHook;
     private volatile Process process;
 
-    private LocalKafkaBroker(Path directory, boolean temporary, Path config, String bootstrapServers) {
+    private LocalKafkaBroker(Path directory, boolean temporary, Path config, String bootstrapServers, String adminServers) {
         this.directory = directory;
         this.temporary = temporary;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.adminServers = adminServers;
         this.shutdownHook = new Thread(this::shutDown, "local-kafka-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -82,8 +103,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
             Path directory = temporary ? Files.createTempDirectory("facestream-kafka-")
                     : Files.createDirectories(settings.dataDirectory().toAbsolutePath());
             int port = settings.port() > 0 ? settings.port() : freePort();
+            int internalPort = settings.security() == null ? port : freePort();
             Path config = directory.resolve("server.properties");
-            Files.writeString(config, serverProperties(directory.resolve("data"), port, freePort(), settings.overrides()));
+            Files.writeString(config, serverProperties(directory.resolve("data"), port, internalPort, freePort(),
+                    settings.security(), settings.overrides()));
             Files.writeString(directory.resolve("log4j.properties"),
                     "log4j.rootLogger=WARN, file\nlog4j.appender.file=org.apache.log4j.FileAppender\n"
                     + "log4j.appender.file.File=" + directory.resolve("broker.log") + "\n"
@@ -92,9 +115,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     + "log4j.logger.kafka=INFO\n");
             if (!Files.exists(directory.resolve("data/meta.properties"))) {
                 // "=" form: a random id may start with "-", which would read as an option.
-                runToCompletion(directory, "kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId(), "--config=" + config);
+                List<String> format = new ArrayList<>(List.of("kafka.tools.StorageTool", "format",
+                        "--cluster-id=" + clusterId(), "--config=" + config));
+                if (settings.security() != null) {
+                    // KRaft keeps SCRAM credentials in its metadata; they are added when the storage is made.
+                    settings.security().users().forEach((user, password) -> format.add("--add-scram="
+                            + SaslSsl.MECHANISM + "=[name=" + user + ",password=" + password + "]"));
+                }
+                runToCompletion(directory, format.toArray(String[]::new));
             }
-            LocalKafkaBroker broker = new LocalKafkaBroker(directory, temporary, config, "127.0.0.1:" + port);
+            LocalKafkaBroker broker = new LocalKafkaBroker(directory, temporary, config, "127.0.0.1:" + port,
+                    "127.0.0.1:" + internalPort);
             broker.startProcess();
             LOG.info("local Kafka broker ready at {} (data in {})", broker.bootstrapServers, directory);
             return broker;
@@ -160,9 +191,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** An admin client on the broker's own listener (plaintext, loopback), whatever clients must use. */
     public Admin admin() {
         Properties properties = new Properties();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, adminServers);
         return Admin.create(properties);
     }
 
@@ -189,16 +221,32 @@ public final class LocalKafkaBroker implements AutoCloseable {
         throw new IllegalStateException("the local Kafka broker did not become ready within " + timeout);
     }
 
-    private static String serverProperties(Path data, int port, int controllerPort, Map<String, String> overrides) {
+    private static String serverProperties(Path data, int port, int internalPort, int controllerPort, SaslSsl security,
+                                           Map<String, String> overrides) {
         Map<String, String> properties = new java.util.LinkedHashMap<>();
         properties.put("process.roles", "broker,controller");
         properties.put("node.id", "1");
         properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         properties.put("controller.listener.names", "CONTROLLER");
-        properties.put("inter.broker.listener.name", "PLAINTEXT");
-        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (security == null) {
+            properties.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            properties.put("inter.broker.listener.name", "PLAINTEXT");
+            properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            properties.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort
+                    + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            properties.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort);
+            properties.put("inter.broker.listener.name", "INTERNAL");
+            properties.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            properties.put("sasl.enabled.mechanisms", SaslSsl.MECHANISM);
+            properties.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            properties.put("ssl.keystore.type", "PKCS12");
+            properties.put("ssl.keystore.location", security.keystore().toAbsolutePath().toString());
+            properties.put("ssl.keystore.password", security.keystorePassword());
+            properties.put("ssl.key.password", security.keystorePassword());
+        }
         properties.put("log.dirs", data.toString());
         // One node: internal topics cannot have more replicas than that.
         properties.put("num.partitions", "1");

@@ -1,5 +1,6 @@
 package io.facestream.kafka;
 
+import java.util.List;
 import java.util.Map;
 
 /** A topic to create: name, partitions and topic-level settings (e.g. {@code max.message.bytes}). */
@@ -8,15 +9,38 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
     /** Frames are images: up to 32 MiB (4K JPEGs are megabytes), where Kafka's default is 1 MB. */
     public static final String FRAMES_MAX_MESSAGE_BYTES = Integer.toString(32 * 1024 * 1024 + 1024);
 
-    /** The job's four topics, with the settings the README documents. */
-    public static java.util.List<TopicSpec> forJob(String frames, String enrollments, String matches, String sightings,
-                                                  String deadLetters, int framePartitions) {
-        return java.util.List.of(
-                new TopicSpec(frames, framePartitions, Map.of("max.message.bytes", FRAMES_MAX_MESSAGE_BYTES)),
-                // Compacted: the latest record per person is the gallery; a tombstone deletes them.
-                new TopicSpec(enrollments, 1, Map.of("cleanup.policy", "compact", "max.message.bytes", FRAMES_MAX_MESSAGE_BYTES)),
-                new TopicSpec(matches, framePartitions, Map.of()),
-                new TopicSpec(sightings, framePartitions, Map.of()),
-                new TopicSpec(deadLetters, 1, Map.of()));
+    private static final long HOUR_MS = 3_600_000L;
+    private static final long DAY_MS = 24 * HOUR_MS;
+    /** Frames (faces in images) are kept a day: long enough for a job down over a night to catch up. */
+    public static final long FRAMES_RETENTION_MS = DAY_MS;
+    /** Matches, sightings and dead letters are kept a week: consumers copy what they need to keep. */
+    public static final long RESULTS_RETENTION_MS = 7 * DAY_MS;
+    /**
+     * A replaced or deleted person's earlier enrollment (their photos) is compacted away within a day: segments roll
+     * every hour and a segment is compacted at the latest a day after it was written.
+     */
+    public static final long ENROLLMENTS_SEGMENT_MS = HOUR_MS;
+    public static final long ENROLLMENTS_MAX_COMPACTION_LAG_MS = DAY_MS;
+
+    /**
+     * The job's five topics, with the settings the README and PRIVACY.md document: every topic has a retention, so no
+     * personal data stays in Kafka longer than {@link #RESULTS_RETENTION_MS} after it was written or (enrollments)
+     * replaced.
+     */
+    public static List<TopicSpec> forJob(String frames, String enrollments, String matches, String sightings,
+                                         String deadLetters, int framePartitions) {
+        return List.of(
+                new TopicSpec(frames, framePartitions, Map.of("max.message.bytes", FRAMES_MAX_MESSAGE_BYTES,
+                        "retention.ms", Long.toString(FRAMES_RETENTION_MS))),
+                // Compacted: the latest record per person is the gallery; a deletion marker (enroll --delete) stays
+                // as their latest record, a tombstone is removed delete.retention.ms after compaction.
+                new TopicSpec(enrollments, 1, Map.of("cleanup.policy", "compact",
+                        "max.message.bytes", FRAMES_MAX_MESSAGE_BYTES,
+                        "segment.ms", Long.toString(ENROLLMENTS_SEGMENT_MS),
+                        "max.compaction.lag.ms", Long.toString(ENROLLMENTS_MAX_COMPACTION_LAG_MS),
+                        "delete.retention.ms", Long.toString(DAY_MS))),
+                new TopicSpec(matches, framePartitions, Map.of("retention.ms", Long.toString(RESULTS_RETENTION_MS))),
+                new TopicSpec(sightings, framePartitions, Map.of("retention.ms", Long.toString(RESULTS_RETENTION_MS))),
+                new TopicSpec(deadLetters, 1, Map.of("retention.ms", Long.toString(RESULTS_RETENTION_MS))));
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,6 +21,9 @@ class EnrollCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrap;
 
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
     @Option(names = "--topic", defaultValue = "enrollments", description = "Enrollments topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
@@ -30,7 +34,8 @@ class EnrollCommand implements Callable<Integer> {
         @ArgGroup(exclusive = false)
         Enrol enrol;
 
-        @Option(names = "--delete", paramLabel = "ID", description = "Deletes the person (a tombstone): no further matches.")
+        @Option(names = "--delete", paramLabel = "ID", description = "Deletes the person (a deletion marker, which outlives "
+                + "compaction, unlike a tombstone): no further matches, their kept faces erased.")
         String delete;
     }
 
@@ -50,7 +55,7 @@ class EnrollCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap)) {
+        try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap, kafka.properties())) {
             if (action.delete != null) {
                 producer.sendDeletion(topic, action.delete);
                 spec.commandLine().getOut().println("{\"deleted\":\"" + action.delete + "\"}");

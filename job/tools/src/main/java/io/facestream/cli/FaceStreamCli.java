@@ -1,9 +1,10 @@
 package io.facestream.cli;
 
+import io.facestream.job.KafkaAccess;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code ./facestream} command line. Results go to stdout as JSON lines; logs to stderr. */
 @Command(name = "facestream", mixinStandardHelpOptions = true, version = "facestream 0.1.0",
@@ -26,7 +27,8 @@ public final class FaceStreamCli {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
-            line.getErr().println("facestream: " + exception.getMessage());
+            String refusal = KafkaAccess.explain(exception);
+            line.getErr().println("facestream: " + (refusal != null ? "Kafka " + refusal : exception.getMessage()));
             if (System.getenv("FACESTREAM_DEBUG") != null) {
                 exception.printStackTrace(line.getErr()); // the whole chain, for a bug report
             }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -19,6 +20,9 @@ import picocli.CommandLine.Spec;
 class ProduceCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrap;
+
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--camera", required = true, paramLabel = "ID", description = "Camera id (the record key).")
     String camera;
@@ -58,7 +62,7 @@ class ProduceCommand implements Callable<Integer> {
         long bytes = 0;
         long start = System.nanoTime();
         long lastReport = start;
-        try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap)) {
+        try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap, kafka.properties())) {
             do {
                 try (FrameSource frames = FrameSource.open(source, options)) {
                     long sourceStart = System.nanoTime();

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,6 +24,9 @@ class SightingsCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrap;
+
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--topic", defaultValue = "sightings", description = "Sightings topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -44,7 +48,7 @@ class SightingsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AtomicLong printed = new AtomicLong();
-        try (CommittedRecords records = new CommittedRecords(bootstrap, topic, fromBeginning)) {
+        try (CommittedRecords records = new CommittedRecords(bootstrap, topic, fromBeginning, kafka.properties())) {
             while (maxRecords <= 0 || printed.get() < maxRecords) {
                 records.poll(Duration.ofMillis(500), record -> {
                     if (maxRecords > 0 && printed.get() >= maxRecords) {

@@ -18,8 +18,12 @@ public final class FaceStreamProducer implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public FaceStreamProducer(String bootstrapServers) {
+        this(bootstrapServers, new Properties());
+    }
+
+    /** With client properties for a secured cluster ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, ...). */
+    public FaceStreamProducer(String bootstrapServers, Properties client) {
         Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -28,6 +32,8 @@ public final class FaceStreamProducer implements AutoCloseable {
         // A wrong address should fail a command in seconds, not after the default minute.
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(33 * 1024 * 1024));
+        properties.putAll(client);
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.producer = new KafkaProducer<>(properties);
     }
 
@@ -49,9 +55,13 @@ public final class FaceStreamProducer implements AutoCloseable {
         sendEnrollment(topic, request.personId(), request.json());
     }
 
-    /** A tombstone: the person is deleted. */
+    /**
+     * Deletes the person with a deletion marker rather than a tombstone: compaction removes a tombstone after the
+     * topic's delete.retention.ms, after which a person also in gallery.dir would come back on a fresh start; the
+     * marker stays as their latest record (it holds only the id).
+     */
     public void sendDeletion(String topic, String personId) {
-        sendEnrollment(topic, personId, null);
+        sendEnrollment(topic, personId, EnrollmentRequest.deletionMarker());
     }
 
     /** An enrollments-topic record as given: key person id, value the JSON (null deletes the person). */

@@ -1,0 +1,107 @@
+package io.facestream.job;
+
+import io.facestream.config.ConfigException;
+import io.facestream.config.ConfigKey;
+import io.facestream.config.FaceStreamConfig;
+import io.facestream.config.StreamOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsResult;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks, before the job is submitted, that Kafka accepts the job's credentials and has its
+ * topics: a wrong password or a missing topic then stops the start with one message naming the
+ * setting, instead of a task that fails and restarts forever. A Kafka that does not answer yet is
+ * only a warning: the job starts and its clients keep trying, as they would after a broker restart.
+ */
+public final class KafkaAccess {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaAccess.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private KafkaAccess() {
+    }
+
+    /** Fails with a {@link ConfigException} when Kafka refuses the credentials or lacks a topic the job uses. */
+    public static void check(FaceStreamConfig config) {
+        String servers = config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
+        Map<String, ConfigKey<String>> topics = new LinkedHashMap<>();
+        topics.put(config.get(JobOptions.KAFKA_FRAMES_TOPIC), JobOptions.KAFKA_FRAMES_TOPIC);
+        topics.put(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), JobOptions.KAFKA_ENROLLMENTS_TOPIC);
+        if (config.get(StreamOptions.MATCHES_ENABLED)) {
+            topics.put(config.get(JobOptions.KAFKA_MATCHES_TOPIC), JobOptions.KAFKA_MATCHES_TOPIC);
+        }
+        topics.put(config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC), JobOptions.KAFKA_SIGHTINGS_TOPIC);
+        topics.put(config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), JobOptions.KAFKA_DEAD_LETTER_TOPIC);
+        Properties properties = FaceStreamJob.kafkaProperties(config);
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT_SECONDS * 1000));
+        List<String> missing = new ArrayList<>();
+        try (Admin admin = Admin.create(properties)) {
+            DescribeTopicsResult described = admin.describeTopics(topics.keySet());
+            for (Map.Entry<String, ConfigKey<String>> topic : topics.entrySet()) {
+                try {
+                    described.topicNameValues().get(topic.getKey()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                        missing.add("'" + topic.getKey() + "' (" + topic.getValue().name() + ")");
+                        continue;
+                    }
+                    String refusal = explain(e.getCause());
+                    if (refusal != null) {
+                        throw new ConfigException("Kafka at " + servers + " " + refusal + " (topic '" + topic.getKey() + "')");
+                    }
+                    LOG.warn("could not check topic '{}' in Kafka at {}: {}", topic.getKey(), servers, e.getCause().toString());
+                } catch (TimeoutException e) {
+                    LOG.warn("Kafka at {} did not answer within {} s; starting anyway, its clients keep trying", servers,
+                            TIMEOUT_SECONDS);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            String refusal = explain(e);
+            throw new ConfigException("cannot use Kafka at " + servers + ": " + (refusal != null ? refusal : e.getMessage()));
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigException("Kafka at " + servers + " has no topic " + String.join(", ", missing)
+                    + "; create the job's topics first (README: Wire formats; ./facestream broker creates them locally)");
+        }
+    }
+
+    /**
+     * What a Kafka refusal means for the user, or null when {@code failure} is not one: wrong
+     * credentials, a certificate the client does not trust, or a missing permission.
+     */
+    public static String explain(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SslAuthenticationException) {
+                return "refused the TLS handshake: " + cause.getMessage()
+                        + " (check ssl.truststore.location and ssl.truststore.password in the Kafka client properties)";
+            }
+            if (cause instanceof AuthenticationException) {
+                return "refused the credentials: " + cause.getMessage()
+                        + " (check sasl.mechanism and sasl.jaas.config in the Kafka client properties)";
+            }
+            if (cause instanceof AuthorizationException) {
+                return "denied access: " + cause.getMessage() + " (the principal lacks an ACL)";
+            }
+        }
+        return null;
+    }
+}
