@@ -168,6 +168,27 @@ final class DeploymentInvariants {
         return problems;
     }
 
+    static final String TRANSACTIONAL_ID_PREFIX = "kafka.transactional-id-prefix";
+
+    /**
+     * kafka.transactional-id-prefix is facestream-&lt;namespace&gt;-&lt;name&gt;: never the default "facestream", so two
+     * deployments on one Kafka cluster never fence each other's transactions.
+     */
+    static List<String> transactionalIdPrefixPerDeployment(Map<String, String> jobConfiguration, String namespace, String app) {
+        String prefix = jobConfiguration.get(TRANSACTIONAL_ID_PREFIX);
+        String expected = "facestream-" + namespace + "-" + app;
+        if (prefix == null) {
+            return List.of(TRANSACTIONAL_ID_PREFIX + " is not set (the default 'facestream' is shared by every deployment); set "
+                    + expected);
+        }
+        if (prefix.equals("facestream")) {
+            return List.of(TRANSACTIONAL_ID_PREFIX + " is the default 'facestream', shared by every deployment; set " + expected);
+        }
+        return prefix.equals(expected) ? List.of()
+                : List.of(TRANSACTIONAL_ID_PREFIX + " is " + prefix + ", but this deployment is " + namespace + "/" + app
+                        + ": set " + expected);
+    }
+
     static Map<String, String> flinkConfiguration(JsonNode deployment) {
         Map<String, String> conf = new HashMap<>();
         deployment.path("spec").path("flinkConfiguration").fields()

@@ -5,6 +5,7 @@ import static io.facestream.deploy.Manifests.single;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
@@ -37,6 +38,8 @@ class KustomizeRenderIT {
                 deployment.at("/spec/podTemplate/spec"), "flink-main-container", ofKind(objects, "PersistentVolumeClaim"))).isEmpty();
         strict(objects);
         assertThat(single(objects, "ConfigMap").at("/data/facestream.conf").asText()).contains("inference.device: cuda");
+        Variant variant = Variant.of(objects);
+        assertThat(lockdown(variant, true)).isEmpty();
     }
 
     @Test
@@ -47,6 +50,28 @@ class KustomizeRenderIT {
         assertThat(DeploymentInvariants.gpuOnlyOnTaskManagers(deployment, false)).isEmpty();
         strict(objects);
         assertThat(single(objects, "ConfigMap").at("/data/facestream.conf").asText()).contains("inference.device: cpu");
+        Variant variant = Variant.of(objects);
+        assertThat(variant.jobConfiguration()).containsEntry(KafkaCredentials.PROTOCOL, "SASL_SSL");
+        assertThat(lockdown(variant, true)).isEmpty();
+    }
+
+    @Test
+    void thePlaintextTrialRendersWithoutCredentialVolumesAndIsNotMarkedProduction() {
+        List<JsonNode> objects = Manifests.kustomize(Manifests.deployDir().resolve("operator/plaintext"));
+        JsonNode deployment = single(objects, "FlinkDeployment");
+        assertThat(FlinkDeploymentValidator.problems(deployment)).isEmpty();
+        assertThat(DeploymentInvariants.gpuOnlyOnTaskManagers(deployment, false)).isEmpty();
+        strict(objects);
+        Variant variant = Variant.of(objects);
+        assertThat(variant.production()).isFalse();
+        assertThat(variant.jobConfiguration()).containsEntry(KafkaCredentials.PROTOCOL, "PLAINTEXT");
+        assertThat(deployment.at("/spec/podTemplate").toString()).doesNotContain("kafka-client", "kafka-truststore");
+        for (Variant.Pod pod : variant.pods()) {
+            for (JsonNode mount : Variant.container(pod.spec(), pod.container()).path("volumeMounts")) {
+                assertThat(pod.spec().path("volumes").findValuesAsText("name")).contains(mount.path("name").asText());
+            }
+        }
+        assertThat(lockdown(variant, true)).isEmpty();
     }
 
     @Test
@@ -54,6 +79,19 @@ class KustomizeRenderIT {
         List<JsonNode> objects = Manifests.kustomize(Manifests.deployDir().resolve("statefulset"));
         assertThat(objects).extracting(o -> o.get("kind").asText()).contains("StatefulSet", "HorizontalPodAutoscaler");
         strict(objects);
+        Variant variant = Variant.of(objects);
+        assertThat(lockdown(variant, false)).isEmpty();
+    }
+
+    /** Every lockdown rule on a rendered variant, what kubectl apply -k would send ({@code nativeMode}: the operator's). */
+    static List<String> lockdown(Variant variant, boolean nativeMode) {
+        List<String> problems = new ArrayList<>();
+        problems.addAll(KafkaCredentials.noneRendered(variant.objects()));
+        problems.addAll(KafkaCredentials.fromMountedSecrets(variant.jobConfiguration(), variant.pods()));
+        problems.addAll(KafkaCredentials.saslSslInProduction(variant));
+        problems.addAll(DeploymentInvariants.transactionalIdPrefixPerDeployment(variant.jobConfiguration(), variant.namespace(),
+                variant.app()));
+        return problems;
     }
 
     private static void strict(List<JsonNode> objects) {

@@ -48,6 +48,11 @@ final class Manifests {
         return objects;
     }
 
+    /** The kustomization.yaml of {@code dir}. */
+    static JsonNode kustomization(Path dir) {
+        return parse(DeploymentInvariants.read(dir.resolve("kustomization.yaml"))).get(0);
+    }
+
     static List<JsonNode> parse(String yaml) {
         List<JsonNode> documents = new ArrayList<>();
         try (MappingIterator<JsonNode> iterator = YAML.readerFor(JsonNode.class).readValues(yaml)) {

@@ -18,6 +18,11 @@ class OperatorManifestsIT {
         return single(objectsIn(BASE), "FlinkDeployment");
     }
 
+    /** The base as the checks see it: its objects, the generated facestream-conf, namespace facestream. */
+    static Variant variant() {
+        return Variant.sources(BASE);
+    }
+
     @Test
     void theFlinkDeploymentPassesTheStrictCrdSchemaAndTheOperatorsRules() {
         assertThat(FlinkDeploymentValidator.problems(deployment())).isEmpty();
@@ -82,5 +87,30 @@ class OperatorManifestsIT {
         assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
         assertThat(container.at("/securityContext/capabilities/drop").toString()).contains("ALL");
         assertThat(container.at("/ports/0/name").asText()).isEqualTo("metrics");
+    }
+
+    @Test
+    void kafkaCredentialsComeFromSecretsMountedInTheJobManagerAndTaskManagers() {
+        Variant variant = variant();
+        assertThat(variant.jobConfiguration()).containsEntry(KafkaCredentials.PROTOCOL, "SASL_SSL");
+        assertThat(KafkaCredentials.fromMountedSecrets(variant.jobConfiguration(), variant.pods())).isEmpty();
+        assertThat(variant.pods().get(0).spec().path("volumes").findValuesAsText("secretName"))
+                .containsExactlyInAnyOrder("facestream-kafka-client", "facestream-kafka-truststore");
+        for (String overlay : List.of("cpu", "plaintext")) {
+            String conf = DeploymentInvariants.read(Manifests.deployDir().resolve("operator/" + overlay + "/facestream.conf"));
+            assertThat(KafkaCredentials.fromMountedSecrets(Variant.properties(conf), variant.pods())).as(overlay).isEmpty();
+        }
+    }
+
+    @Test
+    void theTransactionalIdPrefixIsThisDeploymentsOwnInEveryVariant() {
+        Variant variant = variant();
+        assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(variant.jobConfiguration(), variant.namespace(),
+                variant.app())).isEmpty();
+        for (String overlay : List.of("cpu", "plaintext")) {
+            String conf = DeploymentInvariants.read(Manifests.deployDir().resolve("operator/" + overlay + "/facestream.conf"));
+            assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(Variant.properties(conf), "facestream", "facestream"))
+                    .as(overlay).isEmpty();
+        }
     }
 }

@@ -23,6 +23,11 @@ class StatefulSetManifestsIT {
         return values;
     }
 
+    /** The variant as the checks see it: its objects, the generated ConfigMaps, namespace facestream-standalone. */
+    static Variant variant() {
+        return Variant.sources(DIR);
+    }
+
     @Test
     void everyObjectParsesStrictlyIntoItsModel() {
         List<JsonNode> objects = objectsIn(DIR);
@@ -75,6 +80,20 @@ class StatefulSetManifestsIT {
         assertThat(args.get(2).asText()).isEqualTo("io.facestream.job.FaceStreamJob");
         assertThat(DeploymentInvariants.jarAndEntryClass("local:///opt/flink/usrlib/facestream-job.jar", args.get(2).asText(),
                 Manifests.deployDir().resolve("Dockerfile"), Manifests.imageDir())).isEmpty();
+    }
+
+    @Test
+    void kafkaCredentialsComeFromSecretsMountedInTheJobManagerAndTaskManagers() {
+        Variant variant = variant();
+        assertThat(KafkaCredentials.fromMountedSecrets(variant.jobConfiguration(), variant.pods())).isEmpty();
+    }
+
+    @Test
+    void theTransactionalIdPrefixIsThisDeploymentsOwn() {
+        Variant variant = variant();
+        assertThat(variant.namespace()).isEqualTo("facestream-standalone");
+        assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(variant.jobConfiguration(), variant.namespace(),
+                variant.app())).isEmpty();
     }
 
     private static String mountPathOf(JsonNode container, String volume) {

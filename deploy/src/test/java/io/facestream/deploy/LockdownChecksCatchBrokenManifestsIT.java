@@ -1,0 +1,177 @@
+package io.facestream.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each lockdown check fails on a deliberately broken copy of a manifest, so none of them passes vacuously. */
+class LockdownChecksCatchBrokenManifestsIT {
+    static final Path STATEFULSET = Manifests.deployDir().resolve("statefulset");
+
+    /** Deep copies of a variant's objects (with the ConfigMaps its kustomization generates), to break. */
+    static List<JsonNode> copy(Variant variant) {
+        List<JsonNode> objects = new ArrayList<>();
+        variant.objects().forEach(object -> objects.add(object.deepCopy()));
+        return objects;
+    }
+
+    static ObjectNode find(List<JsonNode> objects, String kind, String name) {
+        return (ObjectNode) objects.stream().filter(o -> o.path("kind").asText().equals(kind)
+                && o.at("/metadata/name").asText().equals(name)).findFirst().orElseThrow();
+    }
+
+    static void removeWhere(JsonNode array, Predicate<JsonNode> predicate) {
+        for (int i = array.size() - 1; i >= 0; i--) {
+            if (predicate.test(array.get(i))) {
+                ((ArrayNode) array).remove(i);
+            }
+        }
+    }
+
+    static Predicate<JsonNode> named(String name) {
+        return node -> node.path("name").asText().equals(name);
+    }
+
+    // Kafka credentials
+
+    @Test
+    void credentialsCommittedUnderDeployAreCaught(@TempDir Path deploy) throws Exception {
+        Files.createDirectories(deploy.resolve("overlay"));
+        Files.writeString(deploy.resolve("overlay/kustomization.yaml"), """
+                resources: [../base]
+                secretGenerator:
+                  - name: kafka
+                    literals: [KAFKA_PASSWORD=hunter2]
+                """);
+        Files.writeString(deploy.resolve("overlay/secret.yaml"), """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: kafka
+                stringData:
+                  KAFKA_PASSWORD: hunter2
+                """);
+        Files.writeString(deploy.resolve("overlay/kafka.env"), "KAFKA_USER=facestream\n");
+        Files.writeString(deploy.resolve("overlay/facestream.conf"), "kafka.properties.sasl.jaas.config: "
+                + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";\n");
+        Files.createDirectories(deploy.resolve("src/test"));
+        Files.writeString(deploy.resolve("src/test/fixture.env"), "ignored: tests may hold fixtures\n");
+        assertThat(KafkaCredentials.noneCommitted(deploy)).containsExactly(
+                "overlay/facestream.conf: a sasl.jaas.config with its password inline",
+                "overlay/kafka.env: an env file (credentials come from Secrets you create, not from files here)",
+                "overlay/kustomization.yaml: a secretGenerator makes a Secret from the repository",
+                "overlay/secret.yaml: Secret kafka carries data in the repository");
+    }
+
+    @Test
+    void anInlineJaasConfigOrASecretInTheRenderIsCaught() {
+        List<JsonNode> objects = copy(StatefulSetManifestsIT.variant());
+        ObjectNode conf = (ObjectNode) find(objects, "ConfigMap", "facestream-conf").path("data");
+        conf.put("facestream.conf", conf.path("facestream.conf").asText().replace(
+                "${dir:/etc/facestream/kafka-client:sasl.jaas.config}",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";"));
+        ObjectNode secret = Manifests.YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Secret");
+        secret.putObject("metadata").put("name", "facestream-kafka-client");
+        objects.add(secret);
+        assertThat(KafkaCredentials.noneRendered(objects)).containsExactly(
+                "ConfigMap facestream-conf: a sasl.jaas.config with its password inline",
+                "Secret facestream-kafka-client: the manifests create a Secret (create it yourself, from your own files)");
+        Variant variant = Variant.of(objects);
+        assertThat(KafkaCredentials.fromMountedSecrets(variant.jobConfiguration(), variant.pods()))
+                .containsExactly("kafka.properties.sasl.jaas.config is a value, not a ${provider:directory:key} reference to a mounted Secret");
+    }
+
+    @Test
+    void credentialsOutsideAMountedSecretInEitherPodAreCaught() {
+        List<JsonNode> objects = copy(StatefulSetManifestsIT.variant());
+        JsonNode taskManager = find(objects, "StatefulSet", "facestream-taskmanager").at("/spec/template/spec");
+        removeWhere(taskManager.at("/containers/0/volumeMounts"), named("kafka-client"));
+        JsonNode jobManager = find(objects, "Deployment", "facestream-jobmanager").at("/spec/template/spec");
+        for (JsonNode volume : jobManager.path("volumes")) {
+            if (volume.path("name").asText().equals("kafka-client")) {
+                ((ObjectNode) volume).remove("secret");
+                ((ObjectNode) volume).putObject("configMap").put("name", "kafka-client");
+            }
+            if (volume.path("name").asText().equals("kafka-truststore")) {
+                ((ObjectNode) volume).remove("secret");
+                ((ObjectNode) volume).putObject("emptyDir");
+            }
+        }
+        Variant variant = Variant.of(objects);
+        String dir = "/etc/facestream/kafka-client";
+        assertThat(KafkaCredentials.fromMountedSecrets(variant.jobConfiguration(), variant.pods())).containsExactlyInAnyOrder(
+                "kafka.properties.sasl.jaas.config: " + dir + " in the jobmanager's jobmanager is mounted from volume kafka-client, which is not a Secret",
+                "kafka.properties.sasl.jaas.config: " + dir + " in the taskmanager's taskmanager is not a mounted Secret",
+                "kafka.properties.ssl.truststore.password: " + dir + " in the jobmanager's jobmanager is mounted from volume kafka-client, which is not a Secret",
+                "kafka.properties.ssl.truststore.password: " + dir + " in the taskmanager's taskmanager is not a mounted Secret",
+                "kafka.properties.ssl.truststore.location: /etc/facestream/kafka-truststore/truststore.p12 in the jobmanager's jobmanager"
+                        + " is mounted from volume kafka-truststore, which is not a Secret");
+    }
+
+    @Test
+    void aWrongConfigProviderAWritableMountOrSaslWithoutJaasIsCaught() {
+        Variant variant = OperatorManifestsIT.variant();
+        Map<String, String> fileProvider = new HashMap<>(variant.jobConfiguration());
+        fileProvider.put(KafkaCredentials.PROVIDERS + ".dir.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        assertThat(KafkaCredentials.fromMountedSecrets(fileProvider, variant.pods()))
+                .hasSize(2).allSatisfy(p -> assertThat(p).contains("is not " + KafkaCredentials.DIRECTORY_PROVIDER));
+        Map<String, String> unlisted = new HashMap<>(variant.jobConfiguration());
+        unlisted.put(KafkaCredentials.PROVIDERS, "file");
+        assertThat(KafkaCredentials.fromMountedSecrets(unlisted, variant.pods()))
+                .hasSize(2).allSatisfy(p -> assertThat(p).contains("does not list"));
+        Map<String, String> noJaas = new HashMap<>(variant.jobConfiguration());
+        noJaas.remove(KafkaCredentials.JAAS);
+        assertThat(KafkaCredentials.fromMountedSecrets(noJaas, variant.pods()))
+                .containsExactly("kafka.properties.sasl.jaas.config is not set, with security.protocol SASL_SSL");
+
+        List<JsonNode> objects = copy(variant);
+        JsonNode mounts = find(objects, "FlinkDeployment", "facestream").at("/spec/podTemplate/spec/containers/0/volumeMounts");
+        mounts.forEach(mount -> ((ObjectNode) mount).remove("readOnly"));
+        Variant writable = Variant.of(objects);
+        assertThat(KafkaCredentials.fromMountedSecrets(writable.jobConfiguration(), writable.pods()))
+                .hasSize(6).allSatisfy(p -> assertThat(p).endsWith("is not mounted readOnly"));
+    }
+
+    @Test
+    void plaintextKafkaInProductionIsCaught() {
+        Variant production = StatefulSetManifestsIT.variant();
+        Map<String, String> plaintext = new HashMap<>(production.jobConfiguration());
+        plaintext.put(KafkaCredentials.PROTOCOL, "PLAINTEXT");
+        Variant broken = new Variant(production.objects(), production.pods(), production.flinkConfiguration(), plaintext,
+                production.namespace(), production.app(), true);
+        assertThat(KafkaCredentials.saslSslInProduction(broken))
+                .containsExactly("marked production but kafka.properties.security.protocol is PLAINTEXT, not SASL_SSL");
+        Variant trial = new Variant(production.objects(), production.pods(), production.flinkConfiguration(), plaintext,
+                production.namespace(), production.app(), false);
+        assertThat(KafkaCredentials.saslSslInProduction(trial)).isEmpty();
+    }
+
+    // Transactional ids
+
+    @Test
+    void aDefaultMissingOrCopiedTransactionalIdPrefixIsCaught() {
+        Map<String, String> conf = new HashMap<>(OperatorManifestsIT.variant().jobConfiguration());
+        assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(conf, "facestream-staging", "facestream"))
+                .containsExactly("kafka.transactional-id-prefix is facestream-facestream-facestream, but this deployment is"
+                        + " facestream-staging/facestream: set facestream-facestream-staging-facestream");
+        conf.put(DeploymentInvariants.TRANSACTIONAL_ID_PREFIX, "facestream");
+        assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(conf, "facestream", "facestream"))
+                .containsExactly("kafka.transactional-id-prefix is the default 'facestream', shared by every deployment;"
+                        + " set facestream-facestream-facestream");
+        conf.remove(DeploymentInvariants.TRANSACTIONAL_ID_PREFIX);
+        assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(conf, "facestream", "facestream"))
+                .singleElement().satisfies(p -> assertThat(p).startsWith("kafka.transactional-id-prefix is not set"));
+    }
+}
