@@ -91,6 +91,7 @@ class KustomizeRenderIT {
         problems.addAll(KafkaCredentials.saslSslInProduction(variant));
         problems.addAll(DeploymentInvariants.transactionalIdPrefixPerDeployment(variant.jobConfiguration(), variant.namespace(),
                 variant.app()));
+        problems.addAll(NetworkPolicies.lockedDown(variant.objects(), variant.app()));
         return problems;
     }
 

@@ -174,4 +174,46 @@ class LockdownChecksCatchBrokenManifestsIT {
         assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(conf, "facestream", "facestream"))
                 .singleElement().satisfies(p -> assertThat(p).startsWith("kafka.transactional-id-prefix is not set"));
     }
+
+    // Network policies
+
+    @Test
+    void aMissingDefaultDenyOrAnOpenRestPortIsCaught() {
+        List<JsonNode> objects = copy(OperatorManifestsIT.variant());
+        objects.remove(find(objects, "NetworkPolicy", "default-deny"));
+        ObjectNode rest = find(objects, "NetworkPolicy", "facestream-rest");
+        ((ObjectNode) rest.at("/spec/ingress/0")).remove("from");
+        ObjectNode metrics = find(objects, "NetworkPolicy", "facestream-metrics");
+        ((ObjectNode) metrics.at("/spec/ingress/0/from/0")).putObject("namespaceSelector");
+        assertThat(NetworkPolicies.lockedDown(objects, "facestream")).containsExactlyInAnyOrder(
+                "no default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules)",
+                "NetworkPolicy facestream-rest ingress: a rule without peers allows every address",
+                "NetworkPolicy facestream-metrics ingress port 9249: metrics only from one named namespace",
+                "nothing allows ingress 8081: the job cannot run without it");
+    }
+
+    @Test
+    void egressToAnywhereOrOnAnyPortOrFlinkPortsFromOutsideAreCaught() {
+        List<JsonNode> objects = copy(StatefulSetManifestsIT.variant());
+        ObjectNode api = find(objects, "NetworkPolicy", "facestream-kubernetes-api");
+        ((ObjectNode) api.at("/spec/egress/0/to/0/ipBlock")).put("cidr", "0.0.0.0/0");
+        ObjectNode egress = find(objects, "NetworkPolicy", "facestream-egress");
+        ((ObjectNode) egress.at("/spec/egress/1")).remove("ports");
+        removeWhere(egress.at("/spec/egress"), rule -> rule.toString().contains("kube-dns"));
+        ObjectNode flink = find(objects, "NetworkPolicy", "facestream-flink");
+        ((ObjectNode) flink.at("/spec/ingress/0/from/0")).putObject("namespaceSelector");
+        assertThat(NetworkPolicies.lockedDown(objects, "facestream")).containsExactlyInAnyOrder(
+                "NetworkPolicy facestream-kubernetes-api egress port 443: the Kubernetes API only to an ipBlock of /16 or narrower",
+                "NetworkPolicy facestream-kubernetes-api egress port 6443: the Kubernetes API only to an ipBlock of /16 or narrower",
+                "NetworkPolicy facestream-egress egress: a rule without ports allows every port",
+                "NetworkPolicy facestream-flink ingress port 6121: Flink's ports only from the job's own pods (podSelector app=facestream)",
+                "NetworkPolicy facestream-flink ingress port 6122: Flink's ports only from the job's own pods (podSelector app=facestream)",
+                "NetworkPolicy facestream-flink ingress port 6123: Flink's ports only from the job's own pods (podSelector app=facestream)",
+                "NetworkPolicy facestream-flink ingress port 6124: Flink's ports only from the job's own pods (podSelector app=facestream)",
+                "NetworkPolicy facestream-flink ingress port 6125: Flink's ports only from the job's own pods (podSelector app=facestream)",
+                "nothing allows egress 53: the job cannot run without it",
+                "nothing allows egress kafka: the job cannot run without it",
+                "nothing allows egress kubernetes-api: the job cannot run without it",
+                "nothing allows ingress 6123: the job cannot run without it");
+    }
 }

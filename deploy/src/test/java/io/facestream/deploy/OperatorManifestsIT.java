@@ -32,7 +32,7 @@ class OperatorManifestsIT {
     void everyOtherObjectParsesStrictlyIntoItsModel() {
         List<JsonNode> others = objectsIn(BASE).stream().filter(o -> !o.get("kind").asText().equals("FlinkDeployment")).toList();
         assertThat(others).extracting(o -> o.get("kind").asText())
-                .contains("Namespace", "PersistentVolumeClaim", "ServiceAccount", "Role", "RoleBinding", "PodMonitor");
+                .contains("Namespace", "PersistentVolumeClaim", "ServiceAccount", "Role", "RoleBinding", "PodMonitor", "NetworkPolicy");
         for (JsonNode object : others) {
             assertThat(StrictModel.unknownFields(object)).as("%s %s", object.get("kind").asText(),
                     object.path("metadata").path("name").asText()).isEmpty();
@@ -100,6 +100,11 @@ class OperatorManifestsIT {
             String conf = DeploymentInvariants.read(Manifests.deployDir().resolve("operator/" + overlay + "/facestream.conf"));
             assertThat(KafkaCredentials.fromMountedSecrets(Variant.properties(conf), variant.pods())).as(overlay).isEmpty();
         }
+    }
+
+    @Test
+    void networkPoliciesDenyEverythingButWhatTheJobNeeds() {
+        assertThat(NetworkPolicies.lockedDown(objectsIn(BASE), "facestream")).isEmpty();
     }
 
     @Test

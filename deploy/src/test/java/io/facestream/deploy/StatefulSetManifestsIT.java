@@ -32,7 +32,7 @@ class StatefulSetManifestsIT {
     void everyObjectParsesStrictlyIntoItsModel() {
         List<JsonNode> objects = objectsIn(DIR);
         assertThat(objects).extracting(o -> o.get("kind").asText()).contains("StatefulSet", "Deployment", "Service",
-                "HorizontalPodAutoscaler", "PodDisruptionBudget", "PersistentVolumeClaim", "Role");
+                "HorizontalPodAutoscaler", "PodDisruptionBudget", "PersistentVolumeClaim", "Role", "NetworkPolicy");
         for (JsonNode object : objects) {
             assertThat(StrictModel.unknownFields(object)).as("%s %s", object.get("kind").asText(),
                     object.path("metadata").path("name").asText()).isEmpty();
@@ -86,6 +86,11 @@ class StatefulSetManifestsIT {
     void kafkaCredentialsComeFromSecretsMountedInTheJobManagerAndTaskManagers() {
         Variant variant = variant();
         assertThat(KafkaCredentials.fromMountedSecrets(variant.jobConfiguration(), variant.pods())).isEmpty();
+    }
+
+    @Test
+    void networkPoliciesDenyEverythingButWhatTheJobNeeds() {
+        assertThat(NetworkPolicies.lockedDown(objectsIn(DIR), "facestream")).isEmpty();
     }
 
     @Test
