@@ -92,6 +92,8 @@ class KustomizeRenderIT {
         problems.addAll(DeploymentInvariants.transactionalIdPrefixPerDeployment(variant.jobConfiguration(), variant.namespace(),
                 variant.app()));
         problems.addAll(NetworkPolicies.lockedDown(variant.objects(), variant.app()));
+        problems.addAll(RestExposure.notPublished(variant.objects()));
+        problems.addAll(RestExposure.webSubmitAndCancelDisabled(variant.flinkConfiguration()));
         return problems;
     }
 

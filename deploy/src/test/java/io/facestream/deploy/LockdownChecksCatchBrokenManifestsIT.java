@@ -216,4 +216,42 @@ class LockdownChecksCatchBrokenManifestsIT {
                 "nothing allows egress kubernetes-api: the job cannot run without it",
                 "nothing allows ingress 6123: the job cannot run without it");
     }
+
+    // The REST API and web UI
+
+    @Test
+    void anIngressWithoutAuthenticationOrAPublicServiceIsCaught() {
+        List<JsonNode> objects = copy(OperatorManifestsIT.variant());
+        ObjectNode spec = (ObjectNode) find(objects, "FlinkDeployment", "facestream").path("spec");
+        ObjectNode ingress = spec.putObject("ingress").put("template", "/{{namespace}}/{{name}}(/|$)(.*)").put("className", "nginx");
+        ingress.putObject("annotations").put("nginx.ingress.kubernetes.io/rewrite-target", "/$2");
+        ((ObjectNode) spec.path("flinkConfiguration")).put("kubernetes.rest-service.exposed.type", "LoadBalancer");
+        ObjectNode object = Manifests.YAML.createObjectNode().put("apiVersion", "networking.k8s.io/v1").put("kind", "Ingress");
+        object.putObject("metadata").put("name", "flink-ui");
+        objects.add(object);
+        ObjectNode service = Manifests.YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Service");
+        service.putObject("metadata").put("name", "flink-ui");
+        service.putObject("spec").put("type", "NodePort");
+        objects.add(service);
+        assertThat(RestExposure.notPublished(objects)).containsExactly(
+                "FlinkDeployment facestream: spec.ingress publishes the REST API without authentication",
+                "FlinkDeployment facestream: kubernetes.rest-service.exposed.type is LoadBalancer, not ClusterIP",
+                "Ingress flink-ui has no authentication annotations",
+                "Service flink-ui is a NodePort");
+
+        ((ObjectNode) ingress.path("annotations")).put(RestExposure.AUTH_URL, "http://oauth2-proxy.auth.svc/oauth2/auth");
+        object.putObject("metadata").put("name", "flink-ui").putObject("annotations")
+                .put(RestExposure.AUTH_TYPE, "basic").put(RestExposure.AUTH_SECRET, "flink-ui-users");
+        assertThat(RestExposure.notPublished(objects)).hasSize(2)
+                .noneSatisfy(p -> assertThat(p).contains("authentication"));
+    }
+
+    @Test
+    void webSubmissionOrTheCancelButtonLeftOnIsCaught() {
+        Map<String, String> conf = new HashMap<>(OperatorManifestsIT.variant().flinkConfiguration());
+        conf.put("web.submit.enable", "true");
+        conf.remove("web.cancel.enable");
+        assertThat(RestExposure.webSubmitAndCancelDisabled(conf))
+                .containsExactly("web.submit.enable is true, not false", "web.cancel.enable is not set (true), not false");
+    }
 }

@@ -103,6 +103,12 @@ class OperatorManifestsIT {
     }
 
     @Test
+    void theRestApiIsPublishedNowhereAndTheWebUiTakesNoJarsAndHasNoCancelButton() {
+        assertThat(RestExposure.notPublished(objectsIn(BASE))).isEmpty();
+        assertThat(RestExposure.webSubmitAndCancelDisabled(variant().flinkConfiguration())).isEmpty();
+    }
+
+    @Test
     void networkPoliciesDenyEverythingButWhatTheJobNeeds() {
         assertThat(NetworkPolicies.lockedDown(objectsIn(BASE), "facestream")).isEmpty();
     }

@@ -89,6 +89,12 @@ class StatefulSetManifestsIT {
     }
 
     @Test
+    void theRestApiIsPublishedNowhereAndTheWebUiTakesNoJarsAndHasNoCancelButton() {
+        assertThat(RestExposure.notPublished(objectsIn(DIR))).isEmpty();
+        assertThat(RestExposure.webSubmitAndCancelDisabled(variant().flinkConfiguration())).isEmpty();
+    }
+
+    @Test
     void networkPoliciesDenyEverythingButWhatTheJobNeeds() {
         assertThat(NetworkPolicies.lockedDown(objectsIn(DIR), "facestream")).isEmpty();
     }
