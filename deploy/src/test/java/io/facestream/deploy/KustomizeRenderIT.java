@@ -94,6 +94,7 @@ class KustomizeRenderIT {
         problems.addAll(NetworkPolicies.lockedDown(variant.objects(), variant.app()));
         problems.addAll(RestExposure.notPublished(variant.objects()));
         problems.addAll(RestExposure.webSubmitAndCancelDisabled(variant.flinkConfiguration()));
+        problems.addAll(Rbac.leastPrivilege(variant, nativeMode ? Rbac.nativeMode() : Rbac.standaloneMode()));
         return problems;
     }
 

@@ -254,4 +254,51 @@ class LockdownChecksCatchBrokenManifestsIT {
         assertThat(RestExposure.webSubmitAndCancelDisabled(conf))
                 .containsExactly("web.submit.enable is true, not false", "web.cancel.enable is not set (true), not false");
     }
+
+    // RBAC
+
+    @Test
+    void clusterWideRightsWildcardsSecretsOrASharedAccountAreCaught() {
+        List<JsonNode> objects = copy(OperatorManifestsIT.variant());
+        ObjectNode clusterRole = Manifests.YAML.createObjectNode().put("apiVersion", "rbac.authorization.k8s.io/v1").put("kind", "ClusterRole");
+        clusterRole.putObject("metadata").put("name", "facestream");
+        objects.add(clusterRole);
+        ArrayNode rules = (ArrayNode) find(objects, "Role", "facestream-taskmanager").path("rules");
+        ObjectNode secrets = rules.addObject();
+        secrets.putArray("apiGroups").add("");
+        secrets.putArray("resources").add("secrets");
+        secrets.putArray("verbs").add("get");
+        ObjectNode everything = rules.addObject();
+        everything.putArray("apiGroups").add("apps");
+        everything.putArray("resources").add("*");
+        everything.putArray("verbs").add("*");
+        ((ObjectNode) find(objects, "RoleBinding", "facestream-jobmanager").at("/subjects/0")).put("name", "default");
+        assertThat(Rbac.leastPrivilege(Variant.of(objects), Rbac.nativeMode())).containsExactly(
+                "ClusterRole facestream: cluster-wide rights (use a Role)",
+                "RoleBinding facestream-jobmanager grants to ServiceAccount default, not one of the job's accounts",
+                "RoleBinding facestream-taskmanager gives the taskmanager /secrets/get, beyond what Flink calls",
+                "RoleBinding facestream-taskmanager gives the taskmanager apps/*/*, beyond what Flink calls");
+
+        List<JsonNode> shared = copy(OperatorManifestsIT.variant());
+        ((ObjectNode) find(shared, "FlinkDeployment", "facestream").at("/spec/flinkConfiguration"))
+                .remove("kubernetes.taskmanager.service-account");
+        assertThat(Rbac.leastPrivilege(Variant.of(shared), Rbac.nativeMode())).containsExactly(
+                "JobManager and TaskManagers share a service account",
+                "RoleBinding facestream-jobmanager gives the taskmanager /pods/get, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /pods/list, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /pods/watch, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /pods/create, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /pods/delete, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /configmaps/create, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /configmaps/update, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /configmaps/patch, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /configmaps/delete, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager /configmaps/deletecollection, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager apps/deployments/get, beyond what Flink calls",
+                "RoleBinding facestream-jobmanager gives the taskmanager apps/deployments/finalizers/update, beyond what Flink calls",
+                "RoleBinding facestream-taskmanager grants to ServiceAccount facestream-taskmanager, not one of the job's accounts");
+        assertThat(Rbac.leastPrivilege(OperatorManifestsIT.variant(), Rbac.standaloneMode()))
+                .as("native-mode rights are more than standalone needs")
+                .anySatisfy(p -> assertThat(p).isEqualTo("RoleBinding facestream-jobmanager gives the jobmanager /pods/create, beyond what Flink calls"));
+    }
 }

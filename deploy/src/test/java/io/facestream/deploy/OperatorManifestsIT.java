@@ -114,6 +114,11 @@ class OperatorManifestsIT {
     }
 
     @Test
+    void jobManagerAndTaskManagersHaveTheirOwnAccountsWithOnlyWhatFlinkCalls() {
+        assertThat(Rbac.leastPrivilege(variant(), Rbac.nativeMode())).isEmpty();
+    }
+
+    @Test
     void theTransactionalIdPrefixIsThisDeploymentsOwnInEveryVariant() {
         Variant variant = variant();
         assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(variant.jobConfiguration(), variant.namespace(),

@@ -100,6 +100,11 @@ class StatefulSetManifestsIT {
     }
 
     @Test
+    void jobManagerAndTaskManagersHaveTheirOwnAccountsWithOnlyWhatFlinkCalls() {
+        assertThat(Rbac.leastPrivilege(variant(), Rbac.standaloneMode())).isEmpty();
+    }
+
+    @Test
     void theTransactionalIdPrefixIsThisDeploymentsOwn() {
         Variant variant = variant();
         assertThat(variant.namespace()).isEqualTo("facestream-standalone");
