@@ -168,6 +168,60 @@ final class DeploymentInvariants {
         return problems;
     }
 
+    /**
+     * A pod runs locked down: non-root with the RuntimeDefault seccomp profile; every container and init container
+     * with a read-only root filesystem, no privilege escalation and all capabilities dropped; {@code writable} paths
+     * (Flink's /tmp, log and, standalone, conf directories) are emptyDir volumes in Flink's container.
+     */
+    static List<String> podLockedDown(Variant.Pod pod, List<String> writable) {
+        List<String> problems = new ArrayList<>();
+        JsonNode spec = pod.spec();
+        String where = "the " + pod.role() + " pod";
+        if (!spec.at("/securityContext/runAsNonRoot").asBoolean(false)) {
+            problems.add(where + ": securityContext.runAsNonRoot is not true");
+        }
+        if (!spec.at("/securityContext/seccompProfile/type").asText().equals("RuntimeDefault")) {
+            problems.add(where + ": securityContext.seccompProfile.type is not RuntimeDefault");
+        }
+        List<JsonNode> containers = new ArrayList<>();
+        spec.path("initContainers").forEach(containers::add);
+        spec.path("containers").forEach(containers::add);
+        for (JsonNode container : containers) {
+            String name = where + ", container " + container.path("name").asText();
+            JsonNode context = container.path("securityContext");
+            if (!context.path("readOnlyRootFilesystem").asBoolean(false)) {
+                problems.add(name + ": readOnlyRootFilesystem is not true");
+            }
+            if (context.path("allowPrivilegeEscalation").asBoolean(true)) {
+                problems.add(name + ": allowPrivilegeEscalation is not false");
+            }
+            if (!context.at("/capabilities/drop").toString().contains("\"ALL\"")) {
+                problems.add(name + ": capabilities.drop has no ALL");
+            }
+            if (context.path("privileged").asBoolean(false) || !context.at("/capabilities/add").isEmpty()) {
+                problems.add(name + ": privileged or adds capabilities");
+            }
+        }
+        JsonNode container = Variant.container(spec, pod.container());
+        for (String path : writable) {
+            String volume = null;
+            for (JsonNode mount : container.path("volumeMounts")) {
+                if (mount.path("mountPath").asText().equals(path)) {
+                    volume = mount.path("name").asText();
+                }
+            }
+            boolean emptyDir = false;
+            for (JsonNode candidate : spec.path("volumes")) {
+                emptyDir |= candidate.path("name").asText().equals(volume) && candidate.has("emptyDir");
+            }
+            if (!emptyDir) {
+                problems.add(where + ": " + path + " is not an emptyDir mounted in " + pod.container()
+                        + " (the root filesystem is read-only)");
+            }
+        }
+        return problems;
+    }
+
     static final String TRANSACTIONAL_ID_PREFIX = "kafka.transactional-id-prefix";
 
     /**

@@ -95,6 +95,8 @@ class KustomizeRenderIT {
         problems.addAll(RestExposure.notPublished(variant.objects()));
         problems.addAll(RestExposure.webSubmitAndCancelDisabled(variant.flinkConfiguration()));
         problems.addAll(Rbac.leastPrivilege(variant, nativeMode ? Rbac.nativeMode() : Rbac.standaloneMode()));
+        List<String> writable = nativeMode ? List.of("/tmp", "/opt/flink/log") : List.of("/tmp", "/opt/flink/log", "/opt/flink/conf");
+        variant.pods().forEach(pod -> problems.addAll(DeploymentInvariants.podLockedDown(pod, writable)));
         return problems;
     }
 

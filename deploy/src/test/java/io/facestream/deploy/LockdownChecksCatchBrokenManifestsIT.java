@@ -301,4 +301,35 @@ class LockdownChecksCatchBrokenManifestsIT {
                 .as("native-mode rights are more than standalone needs")
                 .anySatisfy(p -> assertThat(p).isEqualTo("RoleBinding facestream-jobmanager gives the jobmanager /pods/create, beyond what Flink calls"));
     }
+
+    // Pod hardening
+
+    @Test
+    void aPodThatIsNotLockedDownIsCaught() {
+        List<JsonNode> objects = copy(StatefulSetManifestsIT.variant());
+        ObjectNode pod = (ObjectNode) find(objects, "StatefulSet", "facestream-taskmanager").at("/spec/template/spec");
+        ((ObjectNode) pod.path("securityContext")).remove("seccompProfile");
+        ((ObjectNode) pod.path("securityContext")).put("runAsNonRoot", false);
+        ((ObjectNode) pod.at("/initContainers/0/securityContext")).put("allowPrivilegeEscalation", true);
+        ObjectNode context = (ObjectNode) pod.at("/containers/0/securityContext");
+        context.remove("readOnlyRootFilesystem");
+        ((ObjectNode) context.path("capabilities")).putArray("drop").add("NET_RAW");
+        removeWhere(pod.at("/containers/0/volumeMounts"), mount -> mount.path("mountPath").asText().equals("/tmp"));
+        for (JsonNode volume : pod.path("volumes")) {
+            if (volume.path("name").asText().equals("flink-log")) {
+                ((ObjectNode) volume).remove("emptyDir");
+                ((ObjectNode) volume).putObject("hostPath").put("path", "/var/log/flink");
+            }
+        }
+        Variant.Pod taskManager = Variant.of(objects).pods().get(1);
+        assertThat(DeploymentInvariants.podLockedDown(taskManager, List.of("/tmp", "/opt/flink/log", "/opt/flink/conf")))
+                .containsExactly(
+                        "the taskmanager pod: securityContext.runAsNonRoot is not true",
+                        "the taskmanager pod: securityContext.seccompProfile.type is not RuntimeDefault",
+                        "the taskmanager pod, container flink-config: allowPrivilegeEscalation is not false",
+                        "the taskmanager pod, container taskmanager: readOnlyRootFilesystem is not true",
+                        "the taskmanager pod, container taskmanager: capabilities.drop has no ALL",
+                        "the taskmanager pod: /tmp is not an emptyDir mounted in taskmanager (the root filesystem is read-only)",
+                        "the taskmanager pod: /opt/flink/log is not an emptyDir mounted in taskmanager (the root filesystem is read-only)");
+    }
 }

@@ -119,6 +119,13 @@ class OperatorManifestsIT {
     }
 
     @Test
+    void jobManagerAndTaskManagerPodsAreLockedDown() {
+        for (Variant.Pod pod : variant().pods()) {
+            assertThat(DeploymentInvariants.podLockedDown(pod, List.of("/tmp", "/opt/flink/log"))).isEmpty();
+        }
+    }
+
+    @Test
     void theTransactionalIdPrefixIsThisDeploymentsOwnInEveryVariant() {
         Variant variant = variant();
         assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(variant.jobConfiguration(), variant.namespace(),

@@ -105,6 +105,13 @@ class StatefulSetManifestsIT {
     }
 
     @Test
+    void jobManagerAndTaskManagerPodsAreAsLockedDownAsTheOperatorsOnes() {
+        for (Variant.Pod pod : variant().pods()) {
+            assertThat(DeploymentInvariants.podLockedDown(pod, List.of("/tmp", "/opt/flink/log", "/opt/flink/conf"))).isEmpty();
+        }
+    }
+
+    @Test
     void theTransactionalIdPrefixIsThisDeploymentsOwn() {
         Variant variant = variant();
         assertThat(variant.namespace()).isEqualTo("facestream-standalone");
