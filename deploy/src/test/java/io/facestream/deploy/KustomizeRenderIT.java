@@ -39,6 +39,9 @@ class KustomizeRenderIT {
         strict(objects);
         assertThat(single(objects, "ConfigMap").at("/data/facestream.conf").asText()).contains("inference.device: cuda");
         Variant variant = Variant.of(objects);
+        assertThat(variant.production()).isTrue();
+        assertThat(ImagePinning.renderedPinned(objects)).isEmpty();
+        assertThat(deployment.at("/spec/image").asText()).matches("facestream@sha256:[0-9a-f]{64}");
         assertThat(lockdown(variant, true)).isEmpty();
     }
 
@@ -80,6 +83,9 @@ class KustomizeRenderIT {
         assertThat(objects).extracting(o -> o.get("kind").asText()).contains("StatefulSet", "HorizontalPodAutoscaler");
         strict(objects);
         Variant variant = Variant.of(objects);
+        assertThat(variant.production()).isTrue();
+        assertThat(ImagePinning.renderedPinned(objects)).isEmpty();
+        assertThat(ImagePinning.imagesIn(objects)).allMatch(image -> image.matches("facestream@sha256:[0-9a-f]{64}"));
         assertThat(lockdown(variant, false)).isEmpty();
     }
 
@@ -97,6 +103,7 @@ class KustomizeRenderIT {
         problems.addAll(Rbac.leastPrivilege(variant, nativeMode ? Rbac.nativeMode() : Rbac.standaloneMode()));
         List<String> writable = nativeMode ? List.of("/tmp", "/opt/flink/log") : List.of("/tmp", "/opt/flink/log", "/opt/flink/conf");
         variant.pods().forEach(pod -> problems.addAll(DeploymentInvariants.podLockedDown(pod, writable)));
+        problems.addAll(ImagePinning.renderedPinned(variant.objects()));
         return problems;
     }
 

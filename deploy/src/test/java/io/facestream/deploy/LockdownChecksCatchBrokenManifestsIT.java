@@ -332,4 +332,31 @@ class LockdownChecksCatchBrokenManifestsIT {
                         "the taskmanager pod: /tmp is not an emptyDir mounted in taskmanager (the root filesystem is read-only)",
                         "the taskmanager pod: /opt/flink/log is not an emptyDir mounted in taskmanager (the root filesystem is read-only)");
     }
+
+    // Image digests
+
+    @Test
+    void aMutableTagInAProductionKustomizationIsCaught() {
+        ObjectNode kustomization = (ObjectNode) Manifests.kustomization(STATEFULSET).deepCopy();
+        ObjectNode image = (ObjectNode) kustomization.path("images").get(0);
+        image.remove("digest");
+        image.put("newTag", "0.1.0");
+        Set<String> used = Set.of("facestream:0.1.0", "busybox:1.36");
+        assertThat(ImagePinning.pinnedByDigest(kustomization, used)).containsExactly(
+                "images: facestream has no digest: sha256:<64 hex digits> (a tag can be pushed over)",
+                "images: facestream sets newTag 0.1.0; pin it by digest only",
+                "image busybox:1.36 has no images: entry pinning it by digest");
+        image.put("digest", "sha256:1234");
+        assertThat(ImagePinning.pinnedByDigest(kustomization, Set.of("facestream"))).hasSize(2);
+        kustomization.remove("commonAnnotations");
+        assertThat(ImagePinning.pinnedByDigest(kustomization, used)).as("not marked production").isEmpty();
+
+        List<JsonNode> rendered = copy(OperatorManifestsIT.variant());
+        ObjectNode deployment = find(rendered, "FlinkDeployment", "facestream");
+        ((ObjectNode) deployment.path("metadata")).putObject("annotations").put(Variant.PRODUCTION_ANNOTATION, "production");
+        assertThat(ImagePinning.renderedPinned(rendered))
+                .containsExactly("FlinkDeployment facestream runs facestream:0.1.0, a tag, in production");
+        ((ObjectNode) deployment.path("spec")).put("image", "team/facestream@sha256:" + "ab".repeat(32));
+        assertThat(ImagePinning.renderedPinned(rendered)).isEmpty();
+    }
 }

@@ -126,6 +126,13 @@ class OperatorManifestsIT {
     }
 
     @Test
+    void theProductionKustomizationPinsTheImageByDigest() {
+        JsonNode production = Manifests.kustomization(Manifests.deployDir().resolve("operator"));
+        assertThat(ImagePinning.isProduction(production)).isTrue();
+        assertThat(ImagePinning.pinnedByDigest(production, ImagePinning.imagesIn(objectsIn(BASE)))).isEmpty();
+    }
+
+    @Test
     void theTransactionalIdPrefixIsThisDeploymentsOwnInEveryVariant() {
         Variant variant = variant();
         assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(variant.jobConfiguration(), variant.namespace(),

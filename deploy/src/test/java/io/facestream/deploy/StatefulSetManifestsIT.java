@@ -85,6 +85,8 @@ class StatefulSetManifestsIT {
     @Test
     void kafkaCredentialsComeFromSecretsMountedInTheJobManagerAndTaskManagers() {
         Variant variant = variant();
+        assertThat(variant.production()).isTrue();
+        assertThat(KafkaCredentials.saslSslInProduction(variant)).isEmpty();
         assertThat(KafkaCredentials.fromMountedSecrets(variant.jobConfiguration(), variant.pods())).isEmpty();
     }
 
@@ -109,6 +111,13 @@ class StatefulSetManifestsIT {
         for (Variant.Pod pod : variant().pods()) {
             assertThat(DeploymentInvariants.podLockedDown(pod, List.of("/tmp", "/opt/flink/log", "/opt/flink/conf"))).isEmpty();
         }
+    }
+
+    @Test
+    void theImageIsPinnedByDigest() {
+        JsonNode kustomization = Manifests.kustomization(DIR);
+        assertThat(ImagePinning.isProduction(kustomization)).isTrue();
+        assertThat(ImagePinning.pinnedByDigest(kustomization, ImagePinning.imagesIn(objectsIn(DIR)))).isEmpty();
     }
 
     @Test
