@@ -223,24 +223,27 @@ final class DeploymentInvariants {
     }
 
     static final String TRANSACTIONAL_ID_PREFIX = "kafka.transactional-id-prefix";
+    static final String GROUP_ID = "kafka.group-id";
 
     /**
-     * kafka.transactional-id-prefix is facestream-&lt;namespace&gt;-&lt;name&gt;: never the default "facestream", so two
-     * deployments on one Kafka cluster never fence each other's transactions.
+     * kafka.transactional-id-prefix and kafka.group-id are facestream-&lt;namespace&gt;-&lt;name&gt;: never the default
+     * "facestream", so two deployments on one Kafka cluster never fence each other's transactions nor split each
+     * other's partitions.
      */
     static List<String> transactionalIdPrefixPerDeployment(Map<String, String> jobConfiguration, String namespace, String app) {
-        String prefix = jobConfiguration.get(TRANSACTIONAL_ID_PREFIX);
-        String expected = "facestream-" + namespace + "-" + app;
-        if (prefix == null) {
-            return List.of(TRANSACTIONAL_ID_PREFIX + " is not set (the default 'facestream' is shared by every deployment); set "
-                    + expected);
+        List<String> problems = new java.util.ArrayList<>();
+        for (String key : List.of(TRANSACTIONAL_ID_PREFIX, GROUP_ID)) {
+            String value = jobConfiguration.get(key);
+            String expected = "facestream-" + namespace + "-" + app;
+            if (value == null) {
+                problems.add(key + " is not set (the default 'facestream' is shared by every deployment); set " + expected);
+            } else if (value.equals("facestream")) {
+                problems.add(key + " is the default 'facestream', shared by every deployment; set " + expected);
+            } else if (!value.equals(expected)) {
+                problems.add(key + " is " + value + ", but this deployment is " + namespace + "/" + app + ": set " + expected);
+            }
         }
-        if (prefix.equals("facestream")) {
-            return List.of(TRANSACTIONAL_ID_PREFIX + " is the default 'facestream', shared by every deployment; set " + expected);
-        }
-        return prefix.equals(expected) ? List.of()
-                : List.of(TRANSACTIONAL_ID_PREFIX + " is " + prefix + ", but this deployment is " + namespace + "/" + app
-                        + ": set " + expected);
+        return problems;
     }
 
     static Map<String, String> flinkConfiguration(JsonNode deployment) {

@@ -165,7 +165,13 @@ class LockdownChecksCatchBrokenManifestsIT {
         Map<String, String> conf = new HashMap<>(OperatorManifestsIT.variant().jobConfiguration());
         assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(conf, "facestream-staging", "facestream"))
                 .containsExactly("kafka.transactional-id-prefix is facestream-facestream-facestream, but this deployment is"
+                        + " facestream-staging/facestream: set facestream-facestream-staging-facestream",
+                        "kafka.group-id is facestream-facestream-facestream, but this deployment is"
                         + " facestream-staging/facestream: set facestream-facestream-staging-facestream");
+        conf.remove(DeploymentInvariants.GROUP_ID);
+        assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(conf, "facestream", "facestream"))
+                .singleElement().satisfies(p -> assertThat(p).startsWith("kafka.group-id is not set"));
+        conf.put(DeploymentInvariants.GROUP_ID, "facestream-facestream-facestream");
         conf.put(DeploymentInvariants.TRANSACTIONAL_ID_PREFIX, "facestream");
         assertThat(DeploymentInvariants.transactionalIdPrefixPerDeployment(conf, "facestream", "facestream"))
                 .containsExactly("kafka.transactional-id-prefix is the default 'facestream', shared by every deployment;"

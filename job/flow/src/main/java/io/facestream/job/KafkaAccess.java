@@ -80,7 +80,7 @@ public final class KafkaAccess {
         }
         if (!missing.isEmpty()) {
             throw new ConfigException("Kafka at " + servers + " has no topic " + String.join(", ", missing)
-                    + "; create the job's topics first (README: Wire formats; ./facestream broker creates them locally)");
+                    + "; create the job's topics first (./facestream topics --bootstrap " + servers + " creates them with their settings)");
         }
     }
 

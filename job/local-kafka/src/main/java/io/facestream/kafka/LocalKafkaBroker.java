@@ -22,7 +22,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,19 +174,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     public void createTopics(List<TopicSpec> topics) {
         try (Admin admin = admin()) {
-            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> wanted = new ArrayList<>();
-            for (TopicSpec topic : topics) {
-                if (!existing.contains(topic.name())) {
-                    wanted.add(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs()));
-                }
-            }
-            admin.createTopics(wanted).all().get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot create topics " + topics + ": " + e.getMessage(), e);
+            TopicSpec.createMissing(admin, topics, (short) 1);
         }
     }
 

@@ -1,7 +1,14 @@
 package io.facestream.kafka;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /** A topic to create: name, partitions and topic-level settings (e.g. {@code max.message.bytes}). */
 public record TopicSpec(String name, int partitions, Map<String, String> configs) {
@@ -42,5 +49,29 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
                 new TopicSpec(matches, framePartitions, Map.of("retention.ms", Long.toString(RESULTS_RETENTION_MS))),
                 new TopicSpec(sightings, framePartitions, Map.of("retention.ms", Long.toString(RESULTS_RETENTION_MS))),
                 new TopicSpec(deadLetters, 1, Map.of("retention.ms", Long.toString(RESULTS_RETENTION_MS))));
+    }
+
+    /**
+     * Creates those of {@code topics} that do not exist yet (replication factor {@code replication}, each with its
+     * settings); existing ones are left as they are. Returns the names created.
+     */
+    public static List<String> createMissing(Admin admin, List<TopicSpec> topics, short replication) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> wanted = new ArrayList<>();
+            for (TopicSpec topic : topics) {
+                if (!existing.contains(topic.name())) {
+                    wanted.add(new NewTopic(topic.name(), topic.partitions(), replication).configs(topic.configs()));
+                }
+            }
+            admin.createTopics(wanted).all().get(60, TimeUnit.SECONDS);
+            return wanted.stream().map(NewTopic::name).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topics " + topics.stream().map(TopicSpec::name).toList() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e.getCause() != null ? e.getCause() : e);
+        }
     }
 }

@@ -122,10 +122,24 @@ class SecuredKafkaITCase {
     @Test
     void theJobAndTheCommandLineWorkOverSaslSslWithSecretsResolvedWhereTheClientsRun(@TempDir Path work) throws Exception {
         JobTestSupport.Topics topics = JobTestSupport.Topics.unique("sasl");
-        topics.create(broker);
         Map<String, String> client = clientProperties(work.resolve("kafka-client"), PASSWORD);
         Path clientFile = propertiesFile(work.resolve("client.properties"), client);
         String bootstrap = broker.bootstrapServers();
+
+        // The topics, as a user creates them on their cluster.
+        Cli created = cli("topics", "--bootstrap", bootstrap, "--kafka-config", clientFile.toString(),
+                "--replication-factor", "1", "--partitions", "2",
+                "-D", "kafka.frames-topic=" + topics.frames(), "-D", "kafka.enrollments-topic=" + topics.enrollments(),
+                "-D", "kafka.matches-topic=" + topics.matches(), "-D", "kafka.sightings-topic=" + topics.sightings(),
+                "-D", "kafka.dead-letter-topic=" + topics.deadLetters());
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out().lines().toList()).hasSize(5).allSatisfy(line -> assertThat(line).contains("\"created\":true"));
+        try (var admin = broker.admin()) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topics.frames());
+            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value())
+                    .as("frames are kept a day").isEqualTo("86400000");
+        }
 
         Cli enrolled = cli("enroll", "--bootstrap", bootstrap, "--kafka-config", clientFile.toString(),
                 "--topic", topics.enrollments(), "--id", "franck", "--name", "Franck",
