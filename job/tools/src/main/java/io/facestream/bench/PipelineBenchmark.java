@@ -2,6 +2,7 @@ package io.facestream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.cli.JobTopics;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.FaceStreamProducer;
@@ -10,7 +11,6 @@ import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
-import io.facestream.kafka.TopicSpec;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
@@ -100,10 +100,7 @@ final class PipelineBenchmark {
         values.putIfAbsent("flink.heartbeat.interval", "500");
         values.putIfAbsent("flink.rest.port", "0");
         FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
-        broker.createTopics(TopicSpec.forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC),
-                config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),
-                config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC),
-                config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 2));
+        broker.createTopics(JobTopics.of(config, 2));
         try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
             for (EnrollmentRequest person : samples.people().subList(0, 2)) {
                 producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person);

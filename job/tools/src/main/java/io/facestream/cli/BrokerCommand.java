@@ -46,10 +46,7 @@ class BrokerCommand implements Callable<Integer> {
         err.printf("broker: starting Kafka on 127.0.0.1:%d%s ...%n", port, dataDir == null ? "" : " with data in " + dataDir);
         err.flush();
         LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Settings(port, dataDir, Map.of()));
-        List<TopicSpec> topics = TopicSpec.forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC),
-                config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),
-                config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC),
-                config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), partitions);
+        List<TopicSpec> topics = JobTopics.of(config, partitions);
         broker.createTopics(topics);
         for (TopicSpec topic : topics) {
             err.printf("broker: topic %s, %d partition(s) %s%n", topic.name(), topic.partitions(),

@@ -48,9 +48,7 @@ class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FaceStreamConfig config = FaceStreamConfig.of(overrides, JobOptions.all());
-        List<TopicSpec> topics = TopicSpec.forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC),
-                config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),
-                config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC), config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), partitions);
+        List<TopicSpec> topics = JobTopics.of(config, partitions);
         Properties properties = kafka.properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");

@@ -2,6 +2,7 @@ package io.facestream.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.cli.JobTopics;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
@@ -14,7 +15,6 @@ import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
-import io.facestream.kafka.TopicSpec;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
 import java.io.PrintWriter;
@@ -79,10 +79,7 @@ public final class LocalDemo {
         err.flush();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
             FaceStreamConfig config = config(broker.bootstrapServers(), work);
-            broker.createTopics(TopicSpec.forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC),
-                    config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),
-                config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC),
-                    config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), 2));
+            broker.createTopics(JobTopics.of(config, 2));
             try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
                 for (EnrollmentRequest person : people) {
                     producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person);
