@@ -97,6 +97,8 @@ public final class Benchmark {
         summary.putAll(sightingsSummary(sightings));
         summary.put("latency_p50_ms", Stopwatch.round(BenchReport.percentile(pipeline.latenciesMs(), 50), 1));
         summary.put("latency_p99_ms", Stopwatch.round(BenchReport.percentile(pipeline.latenciesMs(), 99), 1));
+        summary.put("live_latency_p50_ms", Stopwatch.round(BenchReport.percentile(pipeline.liveLatenciesMs(), 50), 1));
+        summary.put("live_latency_p99_ms", Stopwatch.round(BenchReport.percentile(pipeline.liveLatenciesMs(), 99), 1));
         summary.put("latency_samples", pipeline.latenciesMs().size());
         summary.put("taskmanager_rss_mb", Stopwatch.round(pipeline.residentMb(), 0));
         if (pipeline.soakMinutes() > 0) {
@@ -113,6 +115,7 @@ public final class Benchmark {
         all.put("gallery", gallery);
         all.put("sightings", sightings);
         all.put("latencies_ms", pipeline.latenciesMs());
+        all.put("live_latencies_ms", pipeline.liveLatenciesMs());
         all.put("configuration", values);
         Path output = options.outputDirectory();
         BenchReport.json(output.resolve("bench.json"), all);
@@ -127,11 +130,18 @@ public final class Benchmark {
         return 0;
     }
 
-    private static final Map<String, String> TARGETS = Map.of("pipeline_vs_bare", ">= 0.85", "latency_p99_ms", "<= 250",
-            "gallery_index_ms", "<= 2 at 1,000,000, one core", "gallery_recall_at_1", ">= 0.99",
-            "gallery_memory_mb", "<= 700 per 1,000,000", "gallery_update_visible_ms", "<= 1000 (p99)",
-            "gallery_update_stall_ms", "<= 50", "gallery_restore_s", "<= 60 at 1,000,000",
-            "recognizer_calls_reduction", ">= 5", "same_sightings", "true");
+    private static final Map<String, String> TARGETS = Map.ofEntries(
+            Map.entry("pipeline_vs_bare", ">= 0.85"),
+            Map.entry("latency_p99_ms", "<= 250"),
+            Map.entry("live_latency_p99_ms", "<= 100"),
+            Map.entry("gallery_index_ms", "<= 2 at 1,000,000, one core"),
+            Map.entry("gallery_recall_at_1", ">= 0.99"),
+            Map.entry("gallery_memory_mb", "<= 700 per 1,000,000"),
+            Map.entry("gallery_update_visible_ms", "<= 1000 (p99)"),
+            Map.entry("gallery_update_stall_ms", "<= 50"),
+            Map.entry("gallery_restore_s", "<= 60 at 1,000,000"),
+            Map.entry("recognizer_calls_reduction", ">= 5"),
+            Map.entry("same_sightings", "true"));
 
     /** The demo's rate: the figures then say what the demo does. */
     private static final double SIGHTINGS_FPS = 5;

@@ -21,11 +21,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.UUID;
+import java.util.Properties;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The product end to end: a local broker, the job in a local Flink, frames in through Kafka,
@@ -36,7 +41,8 @@ final class PipelineBenchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Figures of the job: throughput, latencies, resident memory before and after the soak. */
-    record Result(double framesPerSecond, List<Double> latenciesMs, double residentMb, double residentAfterSoakMb,
+    record Result(double framesPerSecond, List<Double> latenciesMs, List<Double> liveLatenciesMs, double residentMb,
+                  double residentAfterSoakMb,
                   double soakMinutes) {
     }
 
@@ -74,12 +80,12 @@ final class PipelineBenchmark {
                 residentMb = residentMegabytes();
                 residentAfterSoakMb = soak(throughputConfig, producer, frames, job, soakMinutes);
             }
-            List<Double> latencies;
+            Latencies latencies;
             try (RunningJob job = start(latencyConfig)) {
                 job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(5));
                 latencies = latency(latencyConfig, producer, frames, fps / 2, latencySeconds);
             }
-            return new Result(fps, latencies, residentMb, residentAfterSoakMb, soakMinutes);
+            return new Result(fps, latencies.committed(), latencies.live(), residentMb, residentAfterSoakMb, soakMinutes);
         } finally {
             try (var paths = Files.walk(work)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -137,10 +143,18 @@ final class PipelineBenchmark {
         return residentMegabytes();
     }
 
-    /** Frames sent at {@code rate} per second for a while; each committed match's delay after its capture. */
-    private static List<Double> latency(FaceStreamConfig config, FaceStreamProducer producer, List<byte[]> frames, double rate,
-                                        double seconds) throws Exception {
-        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    /** Capture-to-visible delays of the matches: for read_committed consumers, and for those that read uncommitted. */
+    record Latencies(List<Double> committed, List<Double> live) {
+    }
+
+    /**
+     * Frames sent at {@code rate} per second for a while; each match's delay after its capture as a read_committed
+     * consumer sees it (when the checkpoint commits it) and as a read_uncommitted one does (when the job writes it).
+     */
+    private static Latencies latency(FaceStreamConfig config, FaceStreamProducer producer, List<byte[]> frames, double rate,
+                                     double seconds) throws Exception {
+        List<Double> committed = Collections.synchronizedList(new ArrayList<>());
+        List<Double> live = Collections.synchronizedList(new ArrayList<>());
         // The first three seconds warm the fresh job up (JIT, first transactions): not counted.
         long warmUpFrames = (long) Math.ceil(3 * Math.max(rate, 0.5));
         AtomicBoolean sending = new AtomicBoolean(true);
@@ -164,30 +178,46 @@ final class PipelineBenchmark {
             }
             sending.set(false);
         }, "bench-camera");
-        try (CommittedRecords matches = new CommittedRecords(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS),
-                config.get(JobOptions.KAFKA_MATCHES_TOPIC))) {
+        String servers = config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
+        String matchesTopic = config.get(JobOptions.KAFKA_MATCHES_TOPIC);
+        Properties uncommitted = new Properties();
+        uncommitted.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        uncommitted.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-live-" + UUID.randomUUID());
+        uncommitted.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (CommittedRecords matches = new CommittedRecords(servers, matchesTopic);
+             KafkaConsumer<byte[], byte[]> liveMatches = new KafkaConsumer<>(uncommitted, new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer())) {
+            liveMatches.subscribe(List.of(matchesTopic));
             matches.poll(Duration.ofMillis(500), record -> { }); // joins the group before the clock starts
+            liveMatches.poll(Duration.ofMillis(500));
             camera.start();
             long quietUntil = Long.MAX_VALUE;
             while (System.nanoTime() < quietUntil) {
-                matches.poll(Duration.ofMillis(20), record -> {
-                    long now = System.currentTimeMillis();
-                    try {
-                        JsonNode match = MAPPER.readTree(record.value());
-                        if (match.get("camera").asText().equals("latency") && match.get("frameSeq").asLong() >= warmUpFrames) {
-                            latencies.add((double) (now - match.get("captureTs").asLong()));
-                        }
-                    } catch (IOException e) {
-                        // not a match record: ignored
-                    }
-                });
+                matches.poll(Duration.ofMillis(10), record -> delay(record.value(), warmUpFrames, committed));
+                for (var record : liveMatches.poll(Duration.ofMillis(10))) {
+                    delay(record.value(), warmUpFrames, live);
+                }
                 if (!sending.get() && quietUntil == Long.MAX_VALUE) {
                     quietUntil = System.nanoTime() + 3_000_000_000L;
                 }
             }
         }
         camera.join();
-        return latencies;
+        return new Latencies(committed, live);
+    }
+
+    /** Adds now minus the match's capture time, for the latency camera's frames after the warm-up. */
+    private static void delay(byte[] value, long warmUpFrames, List<Double> into) {
+        long now = System.currentTimeMillis();
+        try {
+            JsonNode match = MAPPER.readTree(value);
+            if (match.get("camera").asText().equals("latency") && match.get("frameSeq").asLong() >= warmUpFrames) {
+                into.add((double) (now - match.get("captureTs").asLong()));
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a match record: ignored
+        }
     }
 
     /** Resident memory of this process (the local Flink cluster with the models loaded runs in it). */

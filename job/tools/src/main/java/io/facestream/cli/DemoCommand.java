@@ -22,6 +22,10 @@ class DemoCommand implements Callable<Integer> {
     @Option(names = "--matches", description = "Also print every recognised face (the face-matches topic), frame by frame.")
     boolean matches;
 
+    @Option(names = "--preview-port", defaultValue = "8090", description = "Port of the live preview page on 127.0.0.1 "
+            + "(default: ${DEFAULT-VALUE}; another free one when taken; -1: no preview).")
+    int previewPort;
+
     @Option(names = "--fps", defaultValue = "5", description = "Frames sent per second of video (default: ${DEFAULT-VALUE}).")
     double fps;
 
@@ -33,7 +37,7 @@ class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new LocalDemo(new LocalDemo.Options(once, json, matches, fps, overrides), spec.commandLine().getOut(),
+        return new LocalDemo(new LocalDemo.Options(once, json, matches, fps, previewPort, overrides), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "facestream", mixinStandardHelpOptions = true, version = "facestream 0.1.0",
         description = "Real-time face recognition over camera streams, as an Apache Flink job.",
         subcommands = {DetectCommand.class, EmbedCommand.class, CompareCommand.class, JobCommand.class, ProduceCommand.class,
-            EnrollCommand.class, SightingsCommand.class, TopicsCommand.class, BrokerCommand.class, DemoCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+            EnrollCommand.class, SightingsCommand.class, PreviewCommand.class, TopicsCommand.class, BrokerCommand.class, DemoCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class FaceStreamCli {
 
     /** Exit status when a model or the configuration cannot be used at all. */

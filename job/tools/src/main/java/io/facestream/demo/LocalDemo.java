@@ -15,6 +15,7 @@ import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.preview.PreviewServer;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
 import java.io.PrintWriter;
@@ -49,7 +50,8 @@ public final class LocalDemo {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     /** What the user asked for. */
-    public record Options(boolean once, boolean json, boolean matches, double fps, Map<String, String> overrides) {
+    public record Options(boolean once, boolean json, boolean matches, double fps, int previewPort,
+                          Map<String, String> overrides) {
     }
 
     /**
@@ -89,6 +91,7 @@ public final class LocalDemo {
 
                 StreamExecutionEnvironment env = FaceStreamJob.environment(config);
                 new FaceStreamJob(config).wire(env);
+                PreviewServer preview = startPreview(config);
                 try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
                     err.printf("demo: job running; Flink web UI at http://localhost:%s%n",
                             config.withPrefix(JobOptions.FLINK).get("rest.port"));
@@ -96,11 +99,36 @@ public final class LocalDemo {
                     job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= people.size(),
                             Duration.ofMinutes(5));
                     return stream(config, job, producer, cameras);
+                } finally {
+                    if (preview != null) {
+                        preview.close();
+                    }
                 }
             }
         } finally {
             deleteQuietly(work);
         }
+    }
+
+    /** The live page on the demo's topics, on the asked port or, when that is taken, any free one; null when off. */
+    private PreviewServer startPreview(FaceStreamConfig config) {
+        if (options.previewPort() < 0) {
+            return null;
+        }
+        PreviewServer.Settings settings = new PreviewServer.Settings(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS),
+                new java.util.Properties(), config.get(JobOptions.KAFKA_FRAMES_TOPIC),
+                config.get(JobOptions.KAFKA_MATCHES_TOPIC), config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC), "127.0.0.1",
+                options.previewPort());
+        PreviewServer preview;
+        try {
+            preview = PreviewServer.start(settings);
+        } catch (IllegalStateException taken) {
+            preview = PreviewServer.start(new PreviewServer.Settings(settings.bootstrapServers(), settings.client(),
+                    settings.framesTopic(), settings.matchesTopic(), settings.sightingsTopic(), "127.0.0.1", 0));
+        }
+        err.printf("demo: live preview at %s%n", preview.address());
+        err.flush();
+        return preview;
     }
 
     private int stream(FaceStreamConfig config, RunningJob job, FaceStreamProducer producer, Map<String, Path> cameras)

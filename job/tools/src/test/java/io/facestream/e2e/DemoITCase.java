@@ -26,9 +26,13 @@ class DemoITCase {
     @Test
     void theDemoGivesAFewSightingsPerCameraEachNamingTheRightPerson() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = FaceStreamCli.run(new String[] {"demo", "--once", "--json", "-Dmodels.dir=" + JobTestSupport.modelsDir(),
-                "-Dinference.device=cpu", "-Dflink.rest.port=0"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = FaceStreamCli.run(new String[] {"demo", "--once", "--json", "--preview-port", "0",
+                "-Dmodels.dir=" + JobTestSupport.modelsDir(), "-Dinference.device=cpu", "-Dflink.rest.port=0"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.err.print(err.toString(StandardCharsets.UTF_8));
         assertThat(exit).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).containsPattern("demo: live preview at http://127\\.0\\.0\\.1:\\d+/");
 
         ObjectMapper mapper = new ObjectMapper();
         List<JsonNode> sightings = new ArrayList<>();

@@ -1,0 +1,303 @@
+package io.facestream.preview;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.facestream.job.KafkaAccess;
+import io.facestream.serde.FrameDeserializationSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live preview: a web page showing every camera's latest frame with its faces boxed and named, the recent
+ * sightings and matches, and per-camera frame rate and latency, updated as results arrive (server-sent events).
+ * It reads the topics as any consumer would, with {@code read_uncommitted}: a match shows as soon as the job has
+ * written it, before the checkpoint commits it (the exactly-once consumers wait for that). Served by the JDK's
+ * HTTP server; binds to 127.0.0.1 unless told otherwise.
+ */
+public final class PreviewServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PreviewServer.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** At start, frames of this many last milliseconds are read, so every camera that is sending shows at once. */
+    private static final long RECENT_FRAMES_MS = 10_000;
+
+    /** Where to read and where to serve. */
+    public record Settings(String bootstrapServers, Properties client, String framesTopic, String matchesTopic,
+                           String sightingsTopic, String bindAddress, int port) {
+    }
+
+    private final Settings settings;
+    private final PreviewState state = new PreviewState();
+    private final HttpServer http;
+    private final List<OutputStream> clients = new CopyOnWriteArrayList<>();
+    private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("preview-http"));
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("preview-tick"));
+    private final AtomicBoolean changed = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final long startedAt = System.currentTimeMillis();
+    private final Thread poller;
+
+    private PreviewServer(Settings settings) throws IOException {
+        this.settings = settings;
+        this.http = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
+        http.createContext("/", this::page);
+        http.createContext("/frame/", this::frame);
+        http.createContext("/events", this::events);
+        http.createContext("/state", this::stateJson);
+        http.setExecutor(handlers);
+        this.poller = new Thread(this::poll, "preview-kafka");
+        poller.setDaemon(true);
+    }
+
+    /** Starts serving and reading; the page answers at once, showing Kafka's state until frames arrive. */
+    public static PreviewServer start(Settings settings) {
+        try {
+            PreviewServer server = new PreviewServer(settings);
+            server.http.start();
+            server.poller.start();
+            // Pushes at most ten times a second when something changed, and every second anyway (silent cameras).
+            server.ticker.scheduleAtFixedRate(() -> server.push(false), 100, 100, TimeUnit.MILLISECONDS);
+            server.ticker.scheduleAtFixedRate(() -> server.push(true), 1, 1, TimeUnit.SECONDS);
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve the preview on " + settings.bindAddress() + ":" + settings.port()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    public URI address() {
+        InetSocketAddress bound = http.getAddress();
+        return URI.create("http://" + bound.getHostString() + ":" + bound.getPort() + "/");
+    }
+
+    private void poll() {
+        Properties properties = new Properties();
+        properties.putAll(settings.client());
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        // Live: a match is shown when the job has written it, not when its checkpoint commits it.
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(32 * 1024 * 1024));
+        properties.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        while (running.get()) {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                assign(consumer);
+                state.kafka(null);
+                changed.set(true);
+                long lastCheck = System.nanoTime();
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        take(record);
+                    }
+                    if (System.nanoTime() - lastCheck > TimeUnit.SECONDS.toNanos(3)) {
+                        consumer.listTopics(Duration.ofSeconds(3)); // throws when the broker stopped answering
+                        lastCheck = System.nanoTime();
+                    }
+                }
+            } catch (RuntimeException e) {
+                String refusal = KafkaAccess.explain(e);
+                String problem = refusal != null ? "Kafka at " + settings.bootstrapServers() + " " + refusal
+                        : "Kafka at " + settings.bootstrapServers() + " is unreachable or not ready ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+                state.kafka(problem);
+                changed.set(true);
+                LOG.debug("preview: {}", problem);
+                sleep(2_000);
+            }
+        }
+    }
+
+    /**
+     * The frames of the last few seconds (several cameras share a partition, so not just its last record; at least
+     * its last one) and the last few results of each partition.
+     */
+    private void assign(KafkaConsumer<byte[], byte[]> consumer) {
+        List<TopicPartition> frames = partitions(consumer, settings.framesTopic());
+        List<TopicPartition> all = new ArrayList<>(frames);
+        all.addAll(partitions(consumer, settings.matchesTopic()));
+        all.addAll(partitions(consumer, settings.sightingsTopic()));
+        consumer.assign(all);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(all);
+        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(all);
+        Map<TopicPartition, Long> since = new java.util.HashMap<>();
+        frames.forEach(partition -> since.put(partition, System.currentTimeMillis() - RECENT_FRAMES_MS));
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> recent = consumer.offsetsForTimes(since);
+        for (TopicPartition partition : all) {
+            long end = ends.get(partition);
+            long start = Math.max(beginnings.get(partition), end - (frames.contains(partition) ? 1 : PreviewState.RECENT));
+            if (frames.contains(partition) && recent.get(partition) != null) {
+                start = Math.min(start, recent.get(partition).offset());
+            }
+            consumer.seek(partition, start);
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(3));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic '" + topic + "' does not exist yet");
+        }
+        return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+    }
+
+    private void take(ConsumerRecord<byte[], byte[]> record) {
+        long now = System.currentTimeMillis();
+        try {
+            if (record.topic().equals(settings.framesTopic())) {
+                if (record.key() == null || record.value() == null) {
+                    return;
+                }
+                state.frame(new String(record.key(), StandardCharsets.UTF_8),
+                        headerLong(record, FrameDeserializationSchema.FRAME_SEQ, record.offset()),
+                        headerLong(record, FrameDeserializationSchema.CAPTURE_TS, record.timestamp()), record.value(), now);
+            } else if (record.value() != null) {
+                JsonNode value = MAPPER.readTree(record.value());
+                if (record.topic().equals(settings.matchesTopic())) {
+                    state.match(value, now, record.timestamp() >= startedAt);
+                } else {
+                    state.sighting(value);
+                }
+            }
+            changed.set(true);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("preview: skipping an unreadable record at {}/{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), e.toString());
+        }
+    }
+
+    private static long headerLong(ConsumerRecord<byte[], byte[]> record, String name, long fallback) {
+        Header header = record.headers().lastHeader(name);
+        if (header == null || header.value() == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8).trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private void push(boolean always) {
+        if (!always && !changed.getAndSet(false)) {
+            return;
+        }
+        byte[] event = ("data: " + state.snapshot(System.currentTimeMillis()) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        for (OutputStream client : clients) {
+            try {
+                client.write(event);
+                client.flush();
+            } catch (IOException e) {
+                clients.remove(client); // the page went away
+            }
+        }
+    }
+
+    private void page(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals("/")) {
+            respond(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        try (InputStream in = PreviewServer.class.getResourceAsStream("index.html")) {
+            respond(exchange, 200, "text/html; charset=utf-8", in.readAllBytes());
+        }
+    }
+
+    private void frame(HttpExchange exchange) throws IOException {
+        String name = exchange.getRequestURI().getRawPath().substring("/frame/".length());
+        String camera = URLDecoder.decode(name.endsWith(".jpg") ? name.substring(0, name.length() - 4) : name,
+                StandardCharsets.UTF_8);
+        byte[] jpeg = state.jpeg(camera);
+        if (jpeg == null) {
+            respond(exchange, 404, "text/plain", ("no frame yet from " + camera).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        respond(exchange, 200, "image/jpeg", jpeg);
+    }
+
+    private void events(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream body = exchange.getResponseBody();
+        body.write(("retry: 2000\ndata: " + state.snapshot(System.currentTimeMillis()) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        body.flush();
+        clients.add(body); // kept open; push() writes to it until the page goes away
+    }
+
+    private void stateJson(HttpExchange exchange) throws IOException {
+        respond(exchange, 200, "application/json", state.snapshot(System.currentTimeMillis()).toString()
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        ticker.shutdownNow();
+        for (OutputStream client : clients) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                // going away anyway
+            }
+        }
+        http.stop(0);
+        handlers.shutdownNow();
+        try {
+            poller.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
