@@ -37,12 +37,14 @@ class KustomizeRenderIT {
         assertThat(DeploymentInvariants.stateOnSharedPersistentVolume(DeploymentInvariants.flinkConfiguration(deployment),
                 deployment.at("/spec/podTemplate/spec"), "flink-main-container", ofKind(objects, "PersistentVolumeClaim"))).isEmpty();
         strict(objects);
-        assertThat(single(objects, "ConfigMap").at("/data/facestream.conf").asText()).contains("inference.device: cuda");
+        assertThat(Variant.configMapEntry(objects, "facestream-conf", "facestream.conf")).contains("inference.device: cuda");
         Variant variant = Variant.of(objects);
         assertThat(variant.production()).isTrue();
         assertThat(ImagePinning.renderedPinned(objects)).isEmpty();
         assertThat(deployment.at("/spec/image").asText()).matches("facestream@sha256:[0-9a-f]{64}");
         assertThat(lockdown(variant, true)).isEmpty();
+        assertThat(Monitoring.all(variant)).isEmpty();
+        assertThat(OperatorManifestsIT.dashboardShipped(objects)).isEqualTo(dashboard());
     }
 
     @Test
@@ -52,10 +54,11 @@ class KustomizeRenderIT {
         assertThat(FlinkDeploymentValidator.problems(deployment)).isEmpty();
         assertThat(DeploymentInvariants.gpuOnlyOnTaskManagers(deployment, false)).isEmpty();
         strict(objects);
-        assertThat(single(objects, "ConfigMap").at("/data/facestream.conf").asText()).contains("inference.device: cpu");
+        assertThat(Variant.configMapEntry(objects, "facestream-conf", "facestream.conf")).contains("inference.device: cpu");
         Variant variant = Variant.of(objects);
         assertThat(variant.jobConfiguration()).containsEntry(KafkaCredentials.PROTOCOL, "SASL_SSL");
         assertThat(lockdown(variant, true)).isEmpty();
+        assertThat(Monitoring.all(variant)).isEmpty();
     }
 
     @Test
@@ -75,6 +78,7 @@ class KustomizeRenderIT {
             }
         }
         assertThat(lockdown(variant, true)).isEmpty();
+        assertThat(Monitoring.all(variant)).isEmpty();
     }
 
     @Test
@@ -87,6 +91,12 @@ class KustomizeRenderIT {
         assertThat(ImagePinning.renderedPinned(objects)).isEmpty();
         assertThat(ImagePinning.imagesIn(objects)).allMatch(image -> image.matches("facestream@sha256:[0-9a-f]{64}"));
         assertThat(lockdown(variant, false)).isEmpty();
+        assertThat(Monitoring.all(variant)).isEmpty();
+        assertThat(OperatorManifestsIT.dashboardShipped(objects)).isEqualTo(dashboard());
+    }
+
+    private static String dashboard() {
+        return DeploymentInvariants.read(Manifests.deployDir().resolve("grafana/facestream.json"));
     }
 
     /** Every lockdown rule on a rendered variant, what kubectl apply -k would send ({@code nativeMode}: the operator's). */

@@ -126,6 +126,22 @@ class OperatorManifestsIT {
     }
 
     @Test
+    void prometheusScrapesJobManagerAndTaskManagersAndGrafanaGetsTheDashboard() {
+        Variant variant = variant();
+        assertThat(Monitoring.all(variant)).isEmpty();
+        assertThat(Monitoring.podLabels(variant).get("taskmanager"))
+                .containsEntry("app", "facestream").containsEntry("type", "flink-native-kubernetes");
+        assertThat(dashboardShipped(variant.objects())).isEqualTo(DeploymentInvariants.read(Manifests.deployDir().resolve("grafana/facestream.json")));
+    }
+
+    /** The dashboard JSON in the variant's ConfigMap labelled grafana_dashboard: "1". */
+    static String dashboardShipped(List<JsonNode> objects) {
+        return ofKind(objects, "ConfigMap").stream()
+                .filter(configMap -> configMap.at("/metadata/labels/" + Monitoring.DASHBOARD_LABEL).asText().equals("1"))
+                .map(configMap -> configMap.at("/data/facestream.json").asText()).findFirst().orElseThrow();
+    }
+
+    @Test
     void theProductionKustomizationPinsTheImageByDigest() {
         JsonNode production = Manifests.kustomization(Manifests.deployDir().resolve("operator"));
         assertThat(ImagePinning.isProduction(production)).isTrue();

@@ -32,7 +32,7 @@ class StatefulSetManifestsIT {
     void everyObjectParsesStrictlyIntoItsModel() {
         List<JsonNode> objects = objectsIn(DIR);
         assertThat(objects).extracting(o -> o.get("kind").asText()).contains("StatefulSet", "Deployment", "Service",
-                "HorizontalPodAutoscaler", "PodDisruptionBudget", "PersistentVolumeClaim", "Role", "NetworkPolicy");
+                "HorizontalPodAutoscaler", "PodDisruptionBudget", "PersistentVolumeClaim", "Role", "NetworkPolicy", "PodMonitor");
         for (JsonNode object : objects) {
             assertThat(StrictModel.unknownFields(object)).as("%s %s", object.get("kind").asText(),
                     object.path("metadata").path("name").asText()).isEmpty();
@@ -111,6 +111,14 @@ class StatefulSetManifestsIT {
         for (Variant.Pod pod : variant().pods()) {
             assertThat(DeploymentInvariants.podLockedDown(pod, List.of("/tmp", "/opt/flink/log", "/opt/flink/conf"))).isEmpty();
         }
+    }
+
+    @Test
+    void prometheusScrapesJobManagerAndTaskManagersAndGrafanaGetsTheDashboard() {
+        Variant variant = variant();
+        assertThat(Monitoring.all(variant)).isEmpty();
+        assertThat(OperatorManifestsIT.dashboardShipped(variant.objects()))
+                .isEqualTo(DeploymentInvariants.read(Manifests.deployDir().resolve("grafana/facestream.json")));
     }
 
     @Test

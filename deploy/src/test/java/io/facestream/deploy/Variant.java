@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,23 +62,12 @@ record Variant(List<JsonNode> objects, List<Pod> pods, Map<String, String> flink
 
     /**
      * From a kustomization directory's own files, without kustomize: its objects, the ConfigMaps its
-     * configMapGenerator makes, its namespace and its production annotation (enough for a base; overlays need kubectl).
+     * configMapGenerator makes (with their generator labels), those of the kustomization directories it lists as
+     * resources (deploy/grafana), its namespace and its production annotation (enough for a base; overlays need kubectl).
      */
     static Variant sources(Path dir) {
         JsonNode kustomization = Manifests.kustomization(dir);
-        List<JsonNode> objects = new ArrayList<>();
-        for (JsonNode object : Manifests.objectsIn(dir)) {
-            objects.add(object.deepCopy());
-        }
-        for (JsonNode generator : kustomization.path("configMapGenerator")) {
-            ObjectNode configMap = Manifests.YAML.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
-            configMap.putObject("metadata").put("name", generator.path("name").asText());
-            ObjectNode data = configMap.putObject("data");
-            for (JsonNode file : generator.path("files")) {
-                data.put(Path.of(file.asText()).getFileName().toString(), DeploymentInvariants.read(dir.resolve(file.asText())));
-            }
-            objects.add(configMap);
-        }
+        List<JsonNode> objects = sourceObjects(dir);
         String namespace = kustomization.path("namespace").asText("");
         for (JsonNode object : objects) {
             ObjectNode metadata = (ObjectNode) object.path("metadata");
@@ -88,6 +78,34 @@ record Variant(List<JsonNode> objects, List<Pod> pods, Map<String, String> flink
                     .forEachRemaining(entry -> metadata.with("annotations").set(entry.getKey(), entry.getValue()));
         }
         return of(objects);
+    }
+
+    /** The objects of a kustomization directory's files, its generated ConfigMaps and those of its directory resources. */
+    static List<JsonNode> sourceObjects(Path dir) {
+        JsonNode kustomization = Manifests.kustomization(dir);
+        List<JsonNode> objects = new ArrayList<>();
+        for (JsonNode object : Manifests.objectsIn(dir)) {
+            objects.add(object.deepCopy());
+        }
+        for (JsonNode generator : kustomization.path("configMapGenerator")) {
+            ObjectNode configMap = Manifests.YAML.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
+            ObjectNode metadata = configMap.putObject("metadata").put("name", generator.path("name").asText());
+            for (JsonNode labels : List.of(kustomization.at("/generatorOptions/labels"), generator.at("/options/labels"))) {
+                labels.fields().forEachRemaining(label -> metadata.with("labels").set(label.getKey(), label.getValue()));
+            }
+            ObjectNode data = configMap.putObject("data");
+            for (JsonNode file : generator.path("files")) {
+                data.put(Path.of(file.asText()).getFileName().toString(), DeploymentInvariants.read(dir.resolve(file.asText())));
+            }
+            objects.add(configMap);
+        }
+        for (JsonNode resource : kustomization.path("resources")) {
+            Path resolved = dir.resolve(resource.asText()).normalize();
+            if (Files.isDirectory(resolved)) {
+                objects.addAll(sourceObjects(resolved));
+            }
+        }
+        return objects;
     }
 
     static boolean isProduction(JsonNode object) {
