@@ -82,8 +82,9 @@ public final class StreamOptions {
             "Best faces (by size and detection score) an unnamed track keeps for matching back in time.");
 
     public static final ConfigKey<Long> SIGHTINGS_IDLE_CLOSE_MS = ConfigKey.longValue("sightings.idle-close-ms", 10_000L, 0,
-            "A camera that sent no frame for this long (processing time) has its tracks closed, even when event time "
-                    + "stands still because every camera stopped. 0 closes tracks by event time only.");
+            "A camera that sent no frame for this long (processing time; up to a quarter more, as the timer is moved "
+                    + "in steps) has its tracks closed, even when event time stands still because every camera stopped. "
+                    + "0 closes tracks by event time only.");
 
     public static final ConfigKey<Boolean> ENROLLMENTS_DEAD_LETTER_PAYLOAD = ConfigKey.bool("enrollments.dead-letter-payload",
             false, "Keep a refused enrollment's value (the person's photos or embedding) in its dead letter. Off by default: "

@@ -62,6 +62,9 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
             .comparingLong((MatchedFrame frame) -> frame.frame().captureTs())
             .thenComparingLong(frame -> frame.frame().frameSeq());
 
+    /** Pending frames are released by slices of this much event time (Flink's watermark interval is 200 ms). */
+    static final long RELEASE_SLICE_MS = 200;
+
     private final TrackingSettings settings;
     private final String model;
     private final MapStateDescriptor<Long, byte[]> unnamedDescriptor;
@@ -131,16 +134,22 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
             scheduleExpiry(cameraTracks, ctx);
         } else {
             pending.add(frame);
-            ctx.timerService().registerEventTimeTimer(captureTs);
+            // One timer per slice of event time, not per frame: each firing reads the pending list once for all the
+            // frames it releases (the watermark itself moves in steps of the same order).
+            ctx.timerService().registerEventTimeTimer(releaseTime(captureTs));
         }
         if (settings.idleCloseMs() > 0) {
-            Long previous = idleTimer.value();
-            if (previous != null) {
-                ctx.timerService().deleteProcessingTimeTimer(previous);
-            }
+            // Moved forward at most every quarter of the idle time, not on every frame: a camera is closed between
+            // idleCloseMs and 1.25 x idleCloseMs after its last frame.
             long at = ctx.timerService().currentProcessingTime() + settings.idleCloseMs();
-            ctx.timerService().registerProcessingTimeTimer(at);
-            idleTimer.update(at);
+            Long previous = idleTimer.value();
+            if (previous == null || at - previous >= settings.idleCloseMs() / 4) {
+                if (previous != null) {
+                    ctx.timerService().deleteProcessingTimeTimer(previous);
+                }
+                ctx.timerService().registerProcessingTimeTimer(at);
+                idleTimer.update(at);
+            }
         }
     }
 
@@ -245,6 +254,12 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
                 unnamedErased.inc();
             }
         });
+    }
+
+    /** The end of the slice of event time {@code captureTs} falls in: frames wait for the watermark to pass it. */
+    static long releaseTime(long captureTs) {
+        long slice = Math.floorDiv(captureTs, RELEASE_SLICE_MS);
+        return slice * RELEASE_SLICE_MS + RELEASE_SLICE_MS - 1;
     }
 
     /** The frames pending up to {@code timestamp}, in capture order; the rest stay pending. */

@@ -154,7 +154,7 @@ class SightingsFunctionTest {
             for (int k = 0; k < 6; k++) {
                 harness.processElement(frame(k, 1_000 + 100L * k, 1, true), 1_000 + 100L * k);
             }
-            harness.processWatermark(1_300); // frames 4 and 5 still wait for event time
+            harness.processWatermark(1_400); // frames 4 and 5 still wait for event time (released by 200 ms slices)
             snapshot = harness.snapshot(1, 1);
             beforeStop = List.copyOf(harness.extractOutputValues());
         }

@@ -39,6 +39,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -222,6 +223,9 @@ public final class FaceStreamJob {
             flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
             flink.set(RestOptions.ADDRESS, "127.0.0.1");
             flink.set(WebOptions.SUBMIT_ENABLE, false);
+            // Records between operators wait for a full network buffer or this long: Flink's 100 ms default was most
+            // of the capture-to-result latency at camera rates (BENCHMARKS.md: Latency).
+            flink.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
         }
         // Kept on cancel, so a job can be restarted from its last checkpoint (last-state upgrades).
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

@@ -17,7 +17,7 @@ import java.util.Map;
 public final class Benchmark {
     /** What the user asked for. */
     public record Options(boolean quick, boolean json, Path outputDirectory, double soakMinutes, boolean galleryOnly,
-                          boolean sightingsOnly, int gallerySize, Map<String, String> overrides) {
+                          boolean sightingsOnly, int gallerySize, boolean progress, Map<String, String> overrides) {
     }
 
     private final Options options;
@@ -65,7 +65,7 @@ public final class Benchmark {
         double bareFps = bareByThreads.get(bareByThreads.keySet().stream().max(Integer::compare).orElseThrow());
 
         progress("the job: local Kafka broker, local Flink, %d frames in, then latency at half load", 2 * frames.size());
-        PipelineBenchmark.Result pipeline = new PipelineBenchmark(values, samples).run(frames, 2, options.quick() ? 15 : 60,
+        PipelineBenchmark.Result pipeline = new PipelineBenchmark(values, samples, err, options.progress()).run(frames, 2, options.quick() ? 15 : 60,
                 options.soakMinutes() >= 0 ? options.soakMinutes() : options.quick() ? 0 : 10);
 
         progress("detector against OpenCV DNN (one thread each)");
@@ -100,6 +100,7 @@ public final class Benchmark {
         summary.put("live_latency_p50_ms", Stopwatch.round(BenchReport.percentile(pipeline.liveLatenciesMs(), 50), 1));
         summary.put("live_latency_p99_ms", Stopwatch.round(BenchReport.percentile(pipeline.liveLatenciesMs(), 99), 1));
         summary.put("latency_samples", pipeline.latenciesMs().size());
+        summary.put("latency_warm_up_s", Stopwatch.round(pipeline.latencyWarmUpSeconds(), 1));
         summary.put("taskmanager_rss_mb", Stopwatch.round(pipeline.residentMb(), 0));
         if (pipeline.soakMinutes() > 0) {
             summary.put("soak_minutes", pipeline.soakMinutes());

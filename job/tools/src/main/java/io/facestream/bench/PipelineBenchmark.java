@@ -3,6 +3,7 @@ package io.facestream.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.cli.JobTopics;
+import io.facestream.cli.Progress;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.FaceStreamProducer;
@@ -14,6 +15,7 @@ import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import java.util.Properties;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,17 +44,22 @@ final class PipelineBenchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Figures of the job: throughput, latencies, resident memory before and after the soak. */
-    record Result(double framesPerSecond, List<Double> latenciesMs, List<Double> liveLatenciesMs, double residentMb,
+    record Result(double framesPerSecond, List<Double> latenciesMs, List<Double> liveLatenciesMs,
+                  double latencyWarmUpSeconds, double residentMb,
                   double residentAfterSoakMb,
                   double soakMinutes) {
     }
 
     private final Map<String, String> baseConfig;
     private final SamplePeople samples;
+    private final PrintWriter err;
+    private final boolean progress;
 
-    PipelineBenchmark(Map<String, String> baseConfig, SamplePeople samples) {
+    PipelineBenchmark(Map<String, String> baseConfig, SamplePeople samples, PrintWriter err, boolean progress) {
         this.baseConfig = baseConfig;
         this.samples = samples;
+        this.err = err;
+        this.progress = progress;
     }
 
     Result run(List<byte[]> frames, int repeats, double latencySeconds, double soakMinutes) throws Exception {
@@ -72,20 +80,23 @@ final class PipelineBenchmark {
             double residentMb;
             double residentAfterSoakMb;
             try (RunningJob job = start(throughputConfig)) {
-                // Steady state: from the fifth of the frames on, past start-up and JIT warm-up.
-                long from = job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= total / 5, Duration.ofMinutes(5));
-                long start = System.nanoTime();
-                job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= total, Duration.ofMinutes(30));
-                fps = (total - from) / ((System.nanoTime() - start) / 1e9);
+                try (Progress shown = Progress.start(progress, err, "bench throughput", "frames",
+                        () -> Progress.Count.of(job.accumulator(StreamMetrics.FRAMES_COMPLETED), total))) {
+                    // Steady state: from the fifth of the frames on, past start-up and JIT warm-up.
+                    long from = job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= total / 5, Duration.ofMinutes(5));
+                    long start = System.nanoTime();
+                    job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= total, Duration.ofMinutes(30));
+                    fps = (total - from) / ((System.nanoTime() - start) / 1e9);
+                }
                 residentMb = residentMegabytes();
                 residentAfterSoakMb = soak(throughputConfig, producer, frames, job, soakMinutes);
             }
             Latencies latencies;
             try (RunningJob job = start(latencyConfig)) {
                 job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(5));
-                latencies = latency(latencyConfig, producer, frames, fps / 2, latencySeconds);
+                latencies = latency(latencyConfig, job, producer, frames, fps / 2, latencySeconds);
             }
-            return new Result(fps, latencies.committed(), latencies.live(), residentMb, residentAfterSoakMb, soakMinutes);
+            return new Result(fps, latencies.committed(), latencies.live(), latencies.warmUpSeconds(), residentMb, residentAfterSoakMb, soakMinutes);
         } finally {
             try (var paths = Files.walk(work)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -122,13 +133,23 @@ final class PipelineBenchmark {
     }
 
     /** Full load for {@code minutes}: frames pushed as fast as the job takes them; resident memory at the end. */
-    private static double soak(FaceStreamConfig config, FaceStreamProducer producer, List<byte[]> frames, RunningJob job,
-                               double minutes) {
+    private double soak(FaceStreamConfig config, FaceStreamProducer producer, List<byte[]> frames, RunningJob job,
+                        double minutes) {
         if (minutes <= 0) {
             return residentMegabytes();
         }
         String topic = config.get(JobOptions.KAFKA_FRAMES_TOPIC);
-        long end = System.nanoTime() + (long) (minutes * 60e9);
+        long begin = System.nanoTime();
+        long end = begin + (long) (minutes * 60e9);
+        // Counted in seconds: the soak lasts a given time, not a given number of frames.
+        try (Progress shown = Progress.start(progress, err, "bench soak", Progress.SECONDS,
+                () -> Progress.Count.of((System.nanoTime() - begin) / 1_000_000_000L, Math.round(minutes * 60)))) {
+            return soakUntil(end, topic, producer, frames, job);
+        }
+    }
+
+    private static double soakUntil(long end, String topic, FaceStreamProducer producer, List<byte[]> frames,
+                                    RunningJob job) {
         long sent = job.accumulator(StreamMetrics.FRAMES_COMPLETED);
         long seq = 1_000_000;
         while (System.nanoTime() < end) {
@@ -144,28 +165,34 @@ final class PipelineBenchmark {
     }
 
     /** Capture-to-visible delays of the matches: for read_committed consumers, and for those that read uncommitted. */
-    record Latencies(List<Double> committed, List<Double> live) {
+    record Latencies(List<Double> committed, List<Double> live, double warmUpSeconds) {
     }
 
     /**
      * Frames sent at {@code rate} per second for a while; each match's delay after its capture as a read_committed
      * consumer sees it (when the checkpoint commits it) and as a read_uncommitted one does (when the job writes it).
+     * Counted from the first frame after the warm-up: at least three seconds, and until the fresh job (its model
+     * sessions, JIT, first transactions) has done every frame sent more than a second before, so the figures are the
+     * steady state at that rate and not the start-up's backlog draining (at most 30 s; BENCHMARKS.md: Latency).
      */
-    private static Latencies latency(FaceStreamConfig config, FaceStreamProducer producer, List<byte[]> frames, double rate,
-                                     double seconds) throws Exception {
+    private Latencies latency(FaceStreamConfig config, RunningJob job, FaceStreamProducer producer, List<byte[]> frames,
+                              double rate, double seconds) throws Exception {
         List<Double> committed = Collections.synchronizedList(new ArrayList<>());
         List<Double> live = Collections.synchronizedList(new ArrayList<>());
-        // The first three seconds warm the fresh job up (JIT, first transactions): not counted.
-        long warmUpFrames = (long) Math.ceil(3 * Math.max(rate, 0.5));
+        double perSecond = Math.max(rate, 0.5);
+        AtomicLong sent = new AtomicLong();
+        AtomicLong measuredFrom = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong sendUntil = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong warmUpNanos = new AtomicLong();
         AtomicBoolean sending = new AtomicBoolean(true);
         String topic = config.get(JobOptions.KAFKA_FRAMES_TOPIC);
         Thread camera = new Thread(() -> {
-            long period = (long) (1e9 / Math.max(rate, 0.5));
+            long period = (long) (1e9 / perSecond);
             long next = System.nanoTime();
-            long end = next + (long) ((seconds + 3) * 1e9);
-            for (int i = 0; System.nanoTime() < end; i++) {
+            for (int i = 0; System.nanoTime() < sendUntil.get(); i++) {
                 producer.sendFrame(topic, "latency", i, System.currentTimeMillis(), frames.get(i % frames.size()));
                 producer.flush();
+                sent.set(i + 1);
                 next += period;
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -185,34 +212,63 @@ final class PipelineBenchmark {
         uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         uncommitted.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-live-" + UUID.randomUUID());
         uncommitted.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Each reader on a thread of its own, blocking in poll until a record arrives: a shared loop would add its
+        // own turn to every delay.
         try (CommittedRecords matches = new CommittedRecords(servers, matchesTopic);
              KafkaConsumer<byte[], byte[]> liveMatches = new KafkaConsumer<>(uncommitted, new ByteArrayDeserializer(),
-                     new ByteArrayDeserializer())) {
+                     new ByteArrayDeserializer());
+             Progress shown = Progress.start(progress, err, "bench latency at half load", "frames", () -> {
+                 long from = measuredFrom.get();
+                 long done = job.accumulator(StreamMetrics.FRAMES_COMPLETED);
+                 return from == Long.MAX_VALUE ? new Progress.Count(done, sent.get(), false)
+                         : Progress.Count.of(done, from + Math.round(seconds * perSecond));
+             })) {
             liveMatches.subscribe(List.of(matchesTopic));
             matches.poll(Duration.ofMillis(500), record -> { }); // joins the group before the clock starts
             liveMatches.poll(Duration.ofMillis(500));
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread liveReader = new Thread(() -> {
+                while (reading.get()) {
+                    for (var record : liveMatches.poll(Duration.ofMillis(200))) {
+                        delay(record.value(), measuredFrom.get(), live);
+                    }
+                }
+            }, "bench-live-reader");
+            liveReader.start();
             camera.start();
+            long started = System.nanoTime();
             long quietUntil = Long.MAX_VALUE;
             while (System.nanoTime() < quietUntil) {
-                matches.poll(Duration.ofMillis(10), record -> delay(record.value(), warmUpFrames, committed));
-                for (var record : liveMatches.poll(Duration.ofMillis(10))) {
-                    delay(record.value(), warmUpFrames, live);
+                matches.poll(Duration.ofMillis(200), record -> delay(record.value(), measuredFrom.get(), committed));
+                long warm = System.nanoTime() - started;
+                if (measuredFrom.get() == Long.MAX_VALUE && warm > 3_000_000_000L
+                        && (caughtUp(job, (warm - 1_000_000_000L) / 1e9 * perSecond) || warm > 30_000_000_000L)) {
+                    sendUntil.set(System.nanoTime() + (long) (seconds * 1e9));
+                    measuredFrom.set(sent.get());
+                    warmUpNanos.set(warm);
                 }
                 if (!sending.get() && quietUntil == Long.MAX_VALUE) {
                     quietUntil = System.nanoTime() + 3_000_000_000L;
                 }
             }
+            reading.set(false);
+            liveReader.join();
         }
         camera.join();
-        return new Latencies(committed, live);
+        return new Latencies(committed, live, warmUpNanos.get() / 1e9);
+    }
+
+    /** Whether the job has done every frame sent up to {@code framesSentASecondAgo} (its counters lag a heartbeat). */
+    private static boolean caughtUp(RunningJob job, double framesSentASecondAgo) {
+        return job.accumulator(StreamMetrics.FRAMES_COMPLETED) >= (long) framesSentASecondAgo;
     }
 
     /** Adds now minus the match's capture time, for the latency camera's frames after the warm-up. */
-    private static void delay(byte[] value, long warmUpFrames, List<Double> into) {
+    private static void delay(byte[] value, long measuredFrom, List<Double> into) {
         long now = System.currentTimeMillis();
         try {
             JsonNode match = MAPPER.readTree(value);
-            if (match.get("camera").asText().equals("latency") && match.get("frameSeq").asLong() >= warmUpFrames) {
+            if (match.get("camera").asText().equals("latency") && match.get("frameSeq").asLong() >= measuredFrom) {
                 into.add((double) (now - match.get("captureTs").asLong()));
             }
         } catch (IOException | RuntimeException e) {

@@ -39,6 +39,10 @@ class BenchCommand implements Callable<Integer> {
             description = "Embeddings in the synthetic gallery (default: 1,000,000; 100,000 with --quick).")
     int gallerySize;
 
+    @Option(names = "--progress", negatable = true, description = "Show frames analysed and time left on stderr "
+            + "(default: when stderr is a terminal and the output is not --json).")
+    Boolean progress;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides one configuration key (e.g. inference.device=cuda).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -48,7 +52,7 @@ class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, galleryOnly, sightingsOnly,
-                gallerySize, overrides), spec.commandLine().getOut(),
+                gallerySize, Progress.wanted(progress, json), overrides), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }

@@ -29,6 +29,10 @@ class DemoCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "5", description = "Frames sent per second of video (default: ${DEFAULT-VALUE}).")
     double fps;
 
+    @Option(names = "--progress", negatable = true, description = "Show frames analysed and time left on stderr "
+            + "(default: when stderr is a terminal and the output is not --json).")
+    Boolean progress;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides one configuration key of the job (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -37,7 +41,8 @@ class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new LocalDemo(new LocalDemo.Options(once, json, matches, fps, previewPort, overrides), spec.commandLine().getOut(),
+        return new LocalDemo(new LocalDemo.Options(once, json, matches, fps, previewPort,
+                Progress.wanted(progress, json), overrides), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }

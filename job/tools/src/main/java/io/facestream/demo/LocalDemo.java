@@ -3,6 +3,7 @@ package io.facestream.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.cli.JobTopics;
+import io.facestream.cli.Progress;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
@@ -50,7 +51,7 @@ public final class LocalDemo {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
     /** What the user asked for. */
-    public record Options(boolean once, boolean json, boolean matches, double fps, int previewPort,
+    public record Options(boolean once, boolean json, boolean matches, double fps, int previewPort, boolean progress,
                           Map<String, String> overrides) {
     }
 
@@ -64,6 +65,8 @@ public final class LocalDemo {
     private final Options options;
     private final PrintWriter out;
     private final PrintWriter err;
+    /** The line saying how many frames the job has analysed; sightings and matches are printed above it. */
+    private Progress progress = Progress.off();
 
     public LocalDemo(Options options, PrintWriter out, PrintWriter err) {
         this.options = options;
@@ -147,6 +150,14 @@ public final class LocalDemo {
         err.printf("demo: streaming %s at %.1f frames per video second%s%n", cameras.keySet(), options.fps(),
                 options.once() ? " (as fast as possible, once)" : " in real time, looping; Ctrl-C stops");
         err.flush();
+        progress = Progress.start(options.progress(), err, "demo", "frames", () -> {
+            long analysed = job.accumulator(StreamMetrics.FRAMES_COMPLETED)
+                    + job.accumulator(StreamMetrics.INPUT_DEAD_LETTERS_ACCUMULATOR);
+            long sentSoFar = sent.values().stream().mapToLong(AtomicLong::get).sum();
+            // Looping, the stream has no end; once, the total is known when the cameras have sent their last frame.
+            return options.once() ? new Progress.Count(analysed, sentSoFar, producers.stream().noneMatch(Thread::isAlive))
+                    : new Progress.Count(analysed, 0, false);
+        });
         Thread shutdown = new Thread(() -> stop.set(true));
         Runtime.getRuntime().addShutdownHook(shutdown);
         Map<String, Long> matchesPerPerson = new TreeMap<>();
@@ -188,11 +199,13 @@ public final class LocalDemo {
                 }
             }
             stop.set(true);
+            progress.close();
             if (options.once()) {
                 double seconds = (completedAt - started) / 1e9;
                 summary(job, sent, matchesPerPerson, matchCount, sightings, total, seconds);
             }
         } finally {
+            progress.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdown);
             } catch (IllegalStateException shuttingDown) {
@@ -259,10 +272,12 @@ public final class LocalDemo {
         try {
             JsonNode sighting = MAPPER.readTree(value);
             sightings.add(sighting);
-            out.println(options.json() ? value : SightingLines.format(sighting));
-            out.flush();
+            progress.above(() -> {
+                out.println(options.json() ? value : SightingLines.format(sighting));
+                out.flush();
+            });
         } catch (java.io.IOException | RuntimeException e) {
-            err.println("demo: unreadable sighting record: " + value);
+            progress.above(() -> err.println("demo: unreadable sighting record: " + value));
         }
     }
 
@@ -275,17 +290,16 @@ public final class LocalDemo {
             if (!options.matches()) {
                 return;
             }
-            if (options.json()) {
-                out.println(value);
-            } else {
-                out.printf(Locale.ROOT, "%s  %-10s frame %5d  %-8s %.3f%n",
-                        TIME.format(Instant.ofEpochMilli(match.get("captureTs").asLong())), match.get("camera").asText(),
-                        match.get("frameSeq").asLong(), match.get("name").isNull() ? "(unknown)" : match.get("name").asText(),
-                        match.get("score").asDouble());
-            }
-            out.flush();
+            String line = options.json() ? value : String.format(Locale.ROOT, "%s  %-10s frame %5d  %-8s %.3f",
+                    TIME.format(Instant.ofEpochMilli(match.get("captureTs").asLong())), match.get("camera").asText(),
+                    match.get("frameSeq").asLong(), match.get("name").isNull() ? "(unknown)" : match.get("name").asText(),
+                    match.get("score").asDouble());
+            progress.above(() -> {
+                out.println(line);
+                out.flush();
+            });
         } catch (java.io.IOException e) {
-            err.println("demo: unreadable match record: " + value);
+            progress.above(() -> err.println("demo: unreadable match record: " + value));
         }
     }
 
