@@ -61,9 +61,14 @@ class PreviewPageITCase {
         return new ChromeDriver(service, options);
     }
 
+    /**
+     * The text of every element {@code css} selects, joined by " | ". Read in the page in one step: the page redraws
+     * as results arrive, so an element found in one call may be gone by the next.
+     */
     static String text(WebDriver browser, String css) {
-        List<org.openqa.selenium.WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : String.join(" | ", found.stream().map(org.openqa.selenium.WebElement::getText).toList());
+        Object text = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText).join(' | ');", css);
+        return text == null ? "" : text.toString();
     }
 
     @Test
