@@ -15,8 +15,17 @@ public final class FaceAligner implements Serializable {
     private final float[] template;
     private final int width;
     private final int height;
+    private final int smoothBelowPx;
+    /** Gaussian sigma in crop pixels: 1 helped most of 1, 1.5 and 2 (2 already blurs faces away). */
+    static final double SMOOTH_SIGMA = 1.0;
 
     public FaceAligner(RecognizerModel recognizer) {
+        this(recognizer, 0);
+    }
+
+    /** Crops of faces narrower than {@code smoothBelowPx} (pixels of the frame) are smoothed; 0: none. */
+    public FaceAligner(RecognizerModel recognizer, int smoothBelowPx) {
+        this.smoothBelowPx = smoothBelowPx;
         float[][] points = recognizer.alignmentTemplate();
         this.template = new float[points.length * 2];
         for (int i = 0; i < points.length; i++) {
@@ -39,6 +48,11 @@ public final class FaceAligner implements Serializable {
         Mat crop = new Mat();
         Imgproc.warpAffine(bgr, crop, matrix, new Size(width, height), Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT,
                 new Scalar(0, 0, 0));
+        if (face.width() < smoothBelowPx) {
+            // A face a few dozen pixels wide is blown up four times or more: a compressed frame's 8x8 blocks become
+            // hard edges the recognizer reads as features. A slight blur takes them off (BENCHMARKS.md: Small faces).
+            Imgproc.GaussianBlur(crop, crop, new Size(0, 0), SMOOTH_SIGMA);
+        }
         matrix.release();
         return crop;
     }

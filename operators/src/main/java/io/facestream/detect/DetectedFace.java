@@ -41,12 +41,21 @@ public record DetectedFace(float x1, float y1, float x2, float y2, float score, 
 
     /** Coordinates divided by {@code scale} (back from the letterboxed input), box clipped to the image. */
     public DetectedFace toImage(float scale, int imageWidth, int imageHeight) {
+        return toImage(scale, 0, 0, imageWidth, imageHeight);
+    }
+
+    /**
+     * Coordinates divided by {@code scale} and moved by ({@code offsetX}, {@code offsetY}): back from a region of the
+     * image that was cut at that offset and scaled; box clipped to the image.
+     */
+    public DetectedFace toImage(float scale, float offsetX, float offsetY, int imageWidth, int imageHeight) {
         float[] points = new float[landmarks.length];
-        for (int i = 0; i < points.length; i++) {
-            points[i] = landmarks[i] / scale;
+        for (int i = 0; i < points.length; i += 2) {
+            points[i] = landmarks[i] / scale + offsetX;
+            points[i + 1] = landmarks[i + 1] / scale + offsetY;
         }
-        return new DetectedFace(clamp(x1 / scale, imageWidth), clamp(y1 / scale, imageHeight),
-                clamp(x2 / scale, imageWidth), clamp(y2 / scale, imageHeight), score, points);
+        return new DetectedFace(clamp(x1 / scale + offsetX, imageWidth), clamp(y1 / scale + offsetY, imageHeight),
+                clamp(x2 / scale + offsetX, imageWidth), clamp(y2 / scale + offsetY, imageHeight), score, points);
     }
 
     private static float clamp(float value, int limit) {

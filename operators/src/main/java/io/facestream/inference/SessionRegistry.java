@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.facestream.model.DynamicBatchRewriter;
+import io.facestream.model.DynamicImageSizeRewriter;
 import io.facestream.model.InputSpec;
 import io.facestream.model.ModelException;
 import io.facestream.model.ModelFile;
@@ -137,12 +138,21 @@ public final class SessionRegistry {
             if (cudaDevice >= 0) {
                 options.addCUDA(cudaDevice);
             }
-            if (key.settings.dynamicBatch()) {
-                DynamicBatchRewriter.Result rewritten = DynamicBatchRewriter.rewrite(readModel(key.file), key.file.toString());
-                LOG.info("{} made batch-dynamic: {}", key.file, rewritten.changes());
-                return env.createSession(rewritten.model(), options);
+            if (!key.settings.dynamicBatch() && !key.settings.dynamicImageSize()) {
+                return env.createSession(key.file.toString(), options);
             }
-            return env.createSession(key.file.toString(), options);
+            byte[] model = readModel(key.file);
+            if (key.settings.dynamicBatch()) {
+                DynamicBatchRewriter.Result rewritten = DynamicBatchRewriter.rewrite(model, key.file.toString());
+                LOG.info("{} made batch-dynamic: {}", key.file, rewritten.changes());
+                model = rewritten.model();
+            }
+            if (key.settings.dynamicImageSize()) {
+                DynamicImageSizeRewriter.Result rewritten = DynamicImageSizeRewriter.rewrite(model, key.file.toString());
+                LOG.info("{} made image-size-dynamic: {}", key.file, rewritten.changes());
+                model = rewritten.model();
+            }
+            return env.createSession(model, options);
         }
     }
 

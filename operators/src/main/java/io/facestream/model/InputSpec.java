@@ -24,6 +24,11 @@ public record InputSpec(String name, long[] shape, ChannelOrder channelOrder, fl
         return (int) shape[3];
     }
 
+    /** The same input at another height and width (a detector whose graph takes any size). */
+    public InputSpec withSize(int height, int width) {
+        return new InputSpec(name, new long[] {shape[0], shape[1], height, width}, channelOrder, mean, std);
+    }
+
     /** The batch dimension of the model file: a positive number when fixed, -1 when dynamic. */
     public long batch() {
         return shape[0];

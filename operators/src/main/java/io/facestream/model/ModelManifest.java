@@ -90,8 +90,13 @@ public final class ModelManifest implements Serializable {
                 (float) entry.number(decoder, "landmarkStd"), entry.text(outputs, "scores"),
                 entry.text(outputs, "boxes"), entry.text(outputs, "landmarks"));
         JsonNode defaults = entry.required("defaults");
+        JsonNode sizeMultiple = entry.required("input").path("sizeMultiple");
+        if (!sizeMultiple.isMissingNode() && (!sizeMultiple.canConvertToInt() || sizeMultiple.asInt() <= 0
+                || sizeMultiple.asInt() % java.util.Arrays.stream(strides).max().orElse(1) != 0)) {
+            throw entry.error("input.sizeMultiple must be a positive multiple of every stride, e.g. 32");
+        }
         return new DetectorModel(entry.id, entry.modelFile(baseDir), entry.input(), spec,
-                entry.number(defaults, "scoreThreshold"), entry.number(defaults, "nmsIou"));
+                entry.number(defaults, "scoreThreshold"), entry.number(defaults, "nmsIou"), sizeMultiple.asInt(0));
     }
 
     private static RecognizerModel parseRecognizer(Reader entry, Path baseDir) {

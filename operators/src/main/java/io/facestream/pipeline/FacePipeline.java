@@ -6,6 +6,7 @@ import io.facestream.batching.MicroBatcher;
 import io.facestream.decode.ImageDecoder;
 import io.facestream.decode.OpenCvLoader;
 import io.facestream.detect.DetectedFace;
+import io.facestream.detect.DetectorSettings;
 import io.facestream.detect.FaceDetector;
 import io.facestream.embed.FaceEmbedder;
 import io.facestream.inference.InferenceDevice;
@@ -43,7 +44,7 @@ public final class FacePipeline implements AutoCloseable {
         this.settings = settings;
         this.decoder = new ImageDecoder(settings.decodeLimits());
         this.detector = detector;
-        this.aligner = new FaceAligner(settings.recognizer());
+        this.aligner = new FaceAligner(settings.recognizer(), settings.smoothBelowPx());
         this.embedder = embedder;
         this.listener = listener;
         int maxBatch = Math.min(settings.batching().maxSize(), embedder.maxBatch());
@@ -60,9 +61,12 @@ public final class FacePipeline implements AutoCloseable {
     /** Loads (or shares) both models' sessions; fails fast on a missing, corrupt or mismatched model. */
     public static FacePipeline open(PipelineSettings settings, StageListener listener) {
         OpenCvLoader.ensureLoaded();
-        // Frames are detected one at a time, so only the recognizer's batch is made dynamic.
+        // Frames are detected one at a time, so only the recognizer's batch is made dynamic; the detector's image size
+        // is, when it runs frames at their own size or takes second looks at small faces.
+        DetectorSettings detection = settings.detection();
+        boolean anySize = detection.inputSize() == DetectorSettings.InputSize.FRAME || detection.secondLook().on();
         InferenceSession detectorSession = SessionRegistry.acquire(settings.detector().file(),
-                settings.detector().input(), settings.inference().withDynamicBatch(false));
+                settings.detector().input(), settings.inference().withDynamicBatch(false).withDynamicImageSize(anySize));
         try {
             InferenceSession recognizerSession = SessionRegistry.acquire(settings.recognizer().file(),
                     settings.recognizer().input(), settings.inference());

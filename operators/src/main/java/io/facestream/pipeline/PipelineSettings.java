@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * the job resolves it when the graph is built and hands it to its functions.
  */
 public record PipelineSettings(DetectorModel detector, RecognizerModel recognizer, DetectorSettings detection,
-                               float matchThreshold, DecodeLimits decodeLimits, InferenceSettings inference,
-                               Batching batching) implements Serializable {
+                               float matchThreshold, int smoothBelowPx, DecodeLimits decodeLimits,
+                               InferenceSettings inference, Batching batching) implements Serializable {
 
     /**
      * Micro-batching of recognizer calls across the frames in flight: at most {@code maxSize}
@@ -52,10 +52,20 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
         Double score = config.get(PipelineOptions.DETECTOR_SCORE_THRESHOLD);
         Double nms = config.get(PipelineOptions.DETECTOR_NMS_IOU);
         Double threshold = config.get(PipelineOptions.RECOGNIZER_THRESHOLD);
+        DetectorSettings.InputSize inputSize = detector.sizeMultiple() > 0 ? config.get(PipelineOptions.DETECTOR_INPUT_SIZE)
+                : DetectorSettings.InputSize.FIXED;
+        // The second look runs the detector on a small square region: it needs a detector of any input size.
+        DetectorSettings.SecondLook secondLook = detector.sizeMultiple() > 0
+                && DetectorSettings.SecondLook.inputPx() % detector.sizeMultiple() == 0
+                ? new DetectorSettings.SecondLook(config.get(PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX),
+                        config.get(PipelineOptions.DETECTOR_SECOND_LOOK_THRESHOLD).floatValue(),
+                        config.get(PipelineOptions.DETECTOR_SECOND_LOOK_MAX_FACES))
+                : DetectorSettings.SecondLook.OFF;
         DetectorSettings detection = new DetectorSettings(
                 (float) (score != null ? score : detector.defaultScoreThreshold()),
                 (float) (nms != null ? nms : detector.defaultNmsIou()),
-                config.get(PipelineOptions.DETECTOR_MIN_FACE_SIZE), config.get(PipelineOptions.DETECTOR_MAX_FACES));
+                config.get(PipelineOptions.DETECTOR_MIN_FACE_SIZE), config.get(PipelineOptions.DETECTOR_MAX_FACES),
+                inputSize, secondLook);
         InferenceSettings inference = new InferenceSettings(
                 InferenceDevice.parse(config.get(PipelineOptions.INFERENCE_DEVICE)),
                 config.get(PipelineOptions.INFERENCE_INTRA_OP_THREADS),
@@ -63,6 +73,7 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
                 config.get(PipelineOptions.INFERENCE_DYNAMIC_BATCH));
         return new PipelineSettings(detector, recognizer, detection,
                 (float) (threshold != null ? threshold : recognizer.defaultMatchThreshold()),
+                config.get(PipelineOptions.ALIGN_SMOOTH_BELOW_PX),
                 new DecodeLimits(config.get(PipelineOptions.DECODE_MAX_PIXELS), config.get(PipelineOptions.DECODE_MAX_BYTES)),
                 inference, Batching.OFF);
     }
@@ -76,10 +87,10 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
     }
 
     public PipelineSettings withInference(InferenceSettings newInference) {
-        return new PipelineSettings(detector, recognizer, detection, matchThreshold, decodeLimits, newInference, batching);
+        return new PipelineSettings(detector, recognizer, detection, matchThreshold, smoothBelowPx, decodeLimits, newInference, batching);
     }
 
     public PipelineSettings withBatching(Batching newBatching) {
-        return new PipelineSettings(detector, recognizer, detection, matchThreshold, decodeLimits, inference, newBatching);
+        return new PipelineSettings(detector, recognizer, detection, matchThreshold, smoothBelowPx, decodeLimits, inference, newBatching);
     }
 }

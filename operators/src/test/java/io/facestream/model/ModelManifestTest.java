@@ -79,6 +79,25 @@ class ModelManifestTest {
     }
 
     @Test
+    void aDetectorSizeMultipleThatIsNotAMultipleOfItsLargestStrideIsRefused() {
+        Path manifest = ManifestEditor.copyWith(temp, root -> ((ObjectNode) root.with("detectors")
+                .get("retinaface-mnet025-v2")).with("input").put("sizeMultiple", 20));
+        assertThatThrownBy(() -> ModelManifest.load(manifest))
+                .hasMessageContaining("'retinaface-mnet025-v2'").hasMessageContaining("input.sizeMultiple");
+    }
+
+    @Test
+    void aDetectorWithoutSizeMultipleRunsLetterboxedWithoutSecondLooks() {
+        Path manifest = ManifestEditor.copyWith(temp, root -> ((ObjectNode) root.with("detectors")
+                .get("retinaface-mnet025-v2")).with("input").remove("sizeMultiple"));
+        io.facestream.pipeline.PipelineSettings settings = io.facestream.pipeline.PipelineSettings.from(
+                TestData.config(java.util.Map.of("models.manifest", manifest.toString())));
+        assertThat(settings.detector().sizeMultiple()).isZero();
+        assertThat(settings.detection().inputSize()).isEqualTo(io.facestream.detect.DetectorSettings.InputSize.FIXED);
+        assertThat(settings.detection().secondLook().on()).isFalse();
+    }
+
+    @Test
     void aWrongInputNameIsRefused() {
         Path manifest = ManifestEditor.copyWith(temp, root -> recognizer(root).with("input").put("name", "image"));
         RecognizerModel model = ModelManifest.load(manifest).recognizer("faceplugin-fr");
