@@ -35,6 +35,10 @@ class BenchCommand implements Callable<Integer> {
             + "and the sightings of both, on the sample videos at the demo's 5 frames per second.")
     boolean sightingsOnly;
 
+    @Option(names = "--small-faces", description = "Only detection and verification of small, compressed faces: the "
+            + "labelled sample photos placed in 640x480 JPEG quality-30 frames with faces 24 to 48 pixels wide.")
+    boolean smallFaces;
+
     @Option(names = "--gallery-size", defaultValue = "0",
             description = "Embeddings in the synthetic gallery (default: 1,000,000; 100,000 with --quick).")
     int gallerySize;
@@ -51,7 +55,7 @@ class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, galleryOnly, sightingsOnly,
+        return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, galleryOnly, sightingsOnly, smallFaces,
                 gallerySize, Progress.wanted(progress, json), overrides), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
