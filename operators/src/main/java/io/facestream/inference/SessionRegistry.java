@@ -12,6 +12,7 @@ import io.facestream.model.DynamicBatchRewriter;
 import io.facestream.model.DynamicImageSizeRewriter;
 import io.facestream.model.InputSpec;
 import io.facestream.model.ModelException;
+import io.facestream.model.ModelRewrite;
 import io.facestream.model.ModelFile;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -143,12 +144,12 @@ public final class SessionRegistry {
             }
             byte[] model = readModel(key.file);
             if (key.settings.dynamicBatch()) {
-                DynamicBatchRewriter.Result rewritten = DynamicBatchRewriter.rewrite(model, key.file.toString());
+                ModelRewrite rewritten = DynamicBatchRewriter.rewrite(model, key.file.toString());
                 LOG.info("{} made batch-dynamic: {}", key.file, rewritten.changes());
                 model = rewritten.model();
             }
             if (key.settings.dynamicImageSize()) {
-                DynamicImageSizeRewriter.Result rewritten = DynamicImageSizeRewriter.rewrite(model, key.file.toString());
+                ModelRewrite rewritten = DynamicImageSizeRewriter.rewrite(model, key.file.toString());
                 LOG.info("{} made image-size-dynamic: {}", key.file, rewritten.changes());
                 model = rewritten.model();
             }

@@ -7,7 +7,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -26,20 +25,11 @@ import java.util.Map;
 public final class DynamicBatchRewriter {
     public static final String BATCH = "batch";
 
-    /** The rewritten model and what was changed, for the log. */
-    public record Result(byte[] model, List<String> changes) {
-    }
-
     private DynamicBatchRewriter() {
     }
 
-    public static Result rewrite(byte[] modelBytes, String modelId) {
-        ModelProto model;
-        try {
-            model = ModelProto.parseFrom(modelBytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new ModelException("model '" + modelId + "' is not a readable ONNX file: " + e.getMessage(), e);
-        }
+    public static ModelRewrite rewrite(byte[] modelBytes, String modelId) {
+        ModelProto model = ModelRewrite.parse(modelBytes, modelId);
         List<String> changes = new ArrayList<>();
         GraphProto.Builder graph = model.getGraph().toBuilder();
         for (int i = 0; i < graph.getInputCount(); i++) {
@@ -86,7 +76,7 @@ public final class DynamicBatchRewriter {
             changes.add("Reshape " + node.getName() + " shape " + java.util.Arrays.toString(dims) + " -> "
                     + java.util.Arrays.toString(rewritten));
         }
-        return new Result(model.toBuilder().setGraph(graph).build().toByteArray(), changes);
+        return new ModelRewrite(model.toBuilder().setGraph(graph).build().toByteArray(), changes);
     }
 
     private static ValueInfoProto batchDynamic(ValueInfoProto value, String role, List<String> changes) {

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,20 +17,11 @@ public final class DynamicImageSizeRewriter {
     public static final String HEIGHT = "height";
     public static final String WIDTH = "width";
 
-    /** The rewritten model and what was changed, for the log. */
-    public record Result(byte[] model, List<String> changes) {
-    }
-
     private DynamicImageSizeRewriter() {
     }
 
-    public static Result rewrite(byte[] modelBytes, String modelId) {
-        ModelProto model;
-        try {
-            model = ModelProto.parseFrom(modelBytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new ModelException("model '" + modelId + "' is not a readable ONNX file: " + e.getMessage(), e);
-        }
+    public static ModelRewrite rewrite(byte[] modelBytes, String modelId) {
+        ModelProto model = ModelRewrite.parse(modelBytes, modelId);
         List<String> changes = new ArrayList<>();
         GraphProto.Builder graph = model.getGraph().toBuilder();
         for (int i = 0; i < graph.getInputCount(); i++) {
@@ -45,7 +35,7 @@ public final class DynamicImageSizeRewriter {
             changes.add("dropped " + graph.getValueInfoCount() + " intermediate shape annotations");
             graph.clearValueInfo();
         }
-        return new Result(model.toBuilder().setGraph(graph).build().toByteArray(), changes);
+        return new ModelRewrite(model.toBuilder().setGraph(graph).build().toByteArray(), changes);
     }
 
     private static ValueInfoProto spatialDynamic(ValueInfoProto value, String height, String width, List<String> changes) {

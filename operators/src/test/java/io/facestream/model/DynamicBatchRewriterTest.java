@@ -36,7 +36,7 @@ class DynamicBatchRewriterTest {
     @Test
     void theRecognizersInputOutputAndPinnedReshapeBecomeBatchDynamic() throws Exception {
         byte[] original = Files.readAllBytes(recognizer().file().verified());
-        DynamicBatchRewriter.Result result = DynamicBatchRewriter.rewrite(original, "faceplugin-fr");
+        ModelRewrite result = DynamicBatchRewriter.rewrite(original, "faceplugin-fr");
         assertThat(result.changes()).contains("input input: batch 1 -> batch", "output output: batch 1 -> batch")
                 .anySatisfy(change -> assertThat(change).startsWith("Reshape").endsWith("[1, -1] -> [0, -1]"));
         GraphProto graph = ModelProto.parseFrom(result.model()).getGraph();
@@ -80,7 +80,7 @@ class DynamicBatchRewriterTest {
     @Test
     void theDetectorAlreadyFollowsItsInputsBatchAndOnlyItsInterfaceChanges() throws Exception {
         DetectorModel detector = ModelManifest.load(TestData.modelsDir().resolve("models.json")).detector("retinaface-mnet025-v2");
-        DynamicBatchRewriter.Result result = DynamicBatchRewriter.rewrite(Files.readAllBytes(detector.file().verified()), "d");
+        ModelRewrite result = DynamicBatchRewriter.rewrite(Files.readAllBytes(detector.file().verified()), "d");
         assertThat(result.changes()).hasSize(1 + 9).noneMatch(change -> change.startsWith("Reshape"));
         // Two different images in one call give what each gives alone.
         InferenceSettings dynamic = InferenceSettings.cpu().withDynamicBatch(true);
