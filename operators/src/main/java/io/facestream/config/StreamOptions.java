@@ -90,11 +90,17 @@ public final class StreamOptions {
             false, "Keep a refused enrollment's value (the person's photos or embedding) in its dead letter. Off by default: "
                     + "the dead letter keeps the key, headers and reason, and a `payload-removed` header says so.");
 
+    public static final ConfigKey<Integer> METRICS_CAMERA_LIMIT = ConfigKey.integer("metrics.camera-limit", 1000, 0,
+            1_000_000, "Cameras with frame counters of their own (`facestream_camera_framesIn` and `_framesCompleted`, "
+                    + "label `camera`) per subtask; later ones count as `other`, so invented camera ids cannot grow the "
+                    + "metrics without bound. 0: all as `other`.");
+
     public static List<ConfigKey<?>> all() {
         return List.of(ASYNC_CAPACITY, ASYNC_TIMEOUT_MS, ASYNC_THREADS, ASYNC_MAX_CONSECUTIVE_FAILURES, BATCHING_MAX_SIZE, BATCHING_FLUSH_TIMEOUT_US,
                 MATCHES_EMIT_UNKNOWN, MATCHES_ENABLED, GALLERY_DIR, GALLERY_HAMMING_CANDIDATES, GALLERY_CANDIDATES,
                 TRACKING_REEMBED_EVERY_FRAMES, TRACKING_REUSE_MIN_RESEMBLANCE, TRACKING_MAX_ABSENCE_MS, TRACKING_MIN_IOU,
                 TRACKING_MIN_APPEARANCE_SIMILARITY, SIGHTINGS_MIN_FACES, SIGHTINGS_EMIT_UNKNOWN,
-                SIGHTINGS_RETROACTIVE_WINDOW_MS, SIGHTINGS_KEPT_FACES, SIGHTINGS_IDLE_CLOSE_MS, ENROLLMENTS_DEAD_LETTER_PAYLOAD);
+                SIGHTINGS_RETROACTIVE_WINDOW_MS, SIGHTINGS_KEPT_FACES, SIGHTINGS_IDLE_CLOSE_MS, ENROLLMENTS_DEAD_LETTER_PAYLOAD,
+                METRICS_CAMERA_LIMIT);
     }
 }

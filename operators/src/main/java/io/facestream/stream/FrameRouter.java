@@ -13,7 +13,9 @@ import org.apache.flink.util.Collector;
  * gallery shard.
  */
 public class FrameRouter extends ProcessFunction<AnalyzedFrame, AnalyzedFrame> {
+    private final int cameraLimit;
     private transient Counter framesCompleted;
+    private transient CameraCounters framesCompletedPerCamera;
     private transient Counter framesWithoutFaces;
     private transient Counter deadLetters;
     private transient LongCounter completedAccumulator;
@@ -21,10 +23,20 @@ public class FrameRouter extends ProcessFunction<AnalyzedFrame, AnalyzedFrame> {
     private transient LongCounter deadLetterAccumulator;
     private transient LongCounter embeddedAccumulator;
 
+    public FrameRouter() {
+        this(0);
+    }
+
+    /** Counting completed frames per camera for up to {@code cameraLimit} cameras ({@link CameraCounters}). */
+    public FrameRouter(int cameraLimit) {
+        this.cameraLimit = cameraLimit;
+    }
+
     @Override
     public void open(OpenContext openContext) {
         OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
         framesCompleted = metrics.counter(StreamMetrics.FRAMES_COMPLETED);
+        framesCompletedPerCamera = new CameraCounters(metrics, StreamMetrics.FRAMES_COMPLETED, cameraLimit);
         framesWithoutFaces = metrics.counter(StreamMetrics.FRAMES_WITHOUT_FACES);
         deadLetters = metrics.counter(StreamMetrics.DEAD_LETTERS);
         completedAccumulator = StreamMetrics.accumulator(getRuntimeContext(), StreamMetrics.FRAMES_COMPLETED);
@@ -38,12 +50,14 @@ public class FrameRouter extends ProcessFunction<AnalyzedFrame, AnalyzedFrame> {
     public void processElement(AnalyzedFrame frame, Context ctx, Collector<AnalyzedFrame> out) {
         if (frame.failed()) {
             framesCompleted.inc();
+            framesCompletedPerCamera.inc(frame.frame().camera());
             completedAccumulator.add(1);
             deadLetters.inc();
             deadLetterAccumulator.add(1);
             ctx.output(DeadLetters.TAG, new DeadLetter(frame.frame().raw(), frame.errorStage(), frame.error()));
         } else if (frame.faces().length == 0) {
             framesCompleted.inc();
+            framesCompletedPerCamera.inc(frame.frame().camera());
             completedAccumulator.add(1);
             framesWithoutFaces.inc();
             withoutFacesAccumulator.add(1);

@@ -17,14 +17,22 @@ import org.apache.flink.util.Collector;
  */
 public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameRecord> {
     private final DecodeLimits limits;
+    private final int cameraLimit;
     private transient ImageDecoder decoder;
     private transient Counter framesIn;
+    private transient CameraCounters framesInPerCamera;
     private transient Counter refusals;
     private transient Counter deadLetters;
     private transient org.apache.flink.api.common.accumulators.LongCounter deadLetterAccumulator;
 
     public FrameValidationFunction(DecodeLimits limits) {
+        this(limits, 0);
+    }
+
+    /** Counting frames per camera for up to {@code cameraLimit} cameras ({@link CameraCounters}). */
+    public FrameValidationFunction(DecodeLimits limits, int cameraLimit) {
         this.limits = limits;
+        this.cameraLimit = cameraLimit;
     }
 
     @Override
@@ -32,6 +40,7 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
         decoder = new ImageDecoder(limits);
         OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
         framesIn = metrics.counter(StreamMetrics.FRAMES_IN);
+        framesInPerCamera = new CameraCounters(metrics, StreamMetrics.FRAMES_IN, cameraLimit);
         refusals = metrics.counter(StreamMetrics.DECODE_REFUSALS);
         deadLetters = metrics.counter(StreamMetrics.DEAD_LETTERS);
         deadLetterAccumulator = new org.apache.flink.api.common.accumulators.LongCounter();
@@ -41,6 +50,7 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
     @Override
     public void processElement(FrameRecord frame, Context ctx, Collector<FrameRecord> out) {
         framesIn.inc();
+        framesInPerCamera.inc(frame.camera());
         if (frame.problem() != null) {
             deadLetters.inc();
             deadLetterAccumulator.add(1);

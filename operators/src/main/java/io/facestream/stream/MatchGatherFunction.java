@@ -23,9 +23,11 @@ public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatch
     private static final ValueStateDescriptor<Integer> ANSWERS = new ValueStateDescriptor<>("answers", Integer.class);
 
     private final MatchSettings settings;
+    private final int cameraLimit;
     private transient ValueState<ShardMatches> partial;
     private transient ValueState<Integer> answers;
     private transient Counter framesCompleted;
+    private transient CameraCounters framesCompletedPerCamera;
     private transient Counter matches;
     private transient Counter unknownFaces;
     private transient OperatorMetrics.SynchronizedHistogram endToEndLatency;
@@ -34,7 +36,13 @@ public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatch
     private transient LongCounter unknownAccumulator;
 
     public MatchGatherFunction(MatchSettings settings) {
+        this(settings, 0);
+    }
+
+    /** Counting completed frames per camera for up to {@code cameraLimit} cameras ({@link CameraCounters}). */
+    public MatchGatherFunction(MatchSettings settings, int cameraLimit) {
         this.settings = settings;
+        this.cameraLimit = cameraLimit;
     }
 
     @Override
@@ -43,6 +51,7 @@ public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatch
         answers = getRuntimeContext().getState(ANSWERS);
         OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
         framesCompleted = metrics.counter(StreamMetrics.FRAMES_COMPLETED);
+        framesCompletedPerCamera = new CameraCounters(metrics, StreamMetrics.FRAMES_COMPLETED, cameraLimit);
         matches = metrics.counter(StreamMetrics.MATCHES);
         unknownFaces = metrics.counter(StreamMetrics.UNKNOWN_FACES);
         endToEndLatency = metrics.histogram(StreamMetrics.END_TO_END_LATENCY_MS);
@@ -104,6 +113,7 @@ public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatch
 
     private void emit(ShardMatches frame, Collector<MatchedFrame> out) {
         framesCompleted.inc();
+        framesCompletedPerCamera.inc(frame.frame().camera());
         completedAccumulator.add(1);
         facesAccumulator.add(frame.faces().length);
         endToEndLatency.update(Math.max(0, System.currentTimeMillis() - frame.frame().captureTs()));

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  */
 public record StreamSettings(PipelineSettings pipeline, AnalysisSettings analysis, MatchSettings match,
                              TrackingSettings tracking, boolean matchesEnabled, boolean enrollmentDeadLetterPayload,
-                             Path galleryDir) {
+                             Path galleryDir, int metricsCameraLimit) {
 
     public static StreamSettings from(FaceStreamConfig config) {
         PipelineSettings pipeline = PipelineSettings.from(config).withBatching(new PipelineSettings.Batching(
@@ -48,6 +48,7 @@ public record StreamSettings(PipelineSettings pipeline, AnalysisSettings analysi
                     + " is not a directory");
         }
         return new StreamSettings(pipeline, analysis, match, tracking, config.get(StreamOptions.MATCHES_ENABLED),
-                config.get(StreamOptions.ENROLLMENTS_DEAD_LETTER_PAYLOAD), galleryDir);
+                config.get(StreamOptions.ENROLLMENTS_DEAD_LETTER_PAYLOAD), galleryDir,
+                config.get(StreamOptions.METRICS_CAMERA_LIMIT));
     }
 }

@@ -132,7 +132,7 @@ public final class FaceStreamJob {
         }
         SingleOutputStreamOperator<FrameRecord> validated = env.fromSource(frames, watermarks, "frames")
                 .uid("frames-source")
-                .process(new FrameValidationFunction(settings.pipeline().decodeLimits())).name("validate frames")
+                .process(new FrameValidationFunction(settings.pipeline().decodeLimits(), settings.metricsCameraLimit())).name("validate frames")
                 .uid("frame-validation");
 
         SingleOutputStreamOperator<AnalyzedFrame> analyzed = AsyncDataStream.unorderedWait(validated,
@@ -160,7 +160,7 @@ public final class FaceStreamJob {
                 .process(new EnrollmentFunction(settings.pipeline(), settings.enrollmentDeadLetterPayload())).name("enroll").uid("enrollment").setParallelism(1);
 
         // Failed frames and frames without a face end here; frames with faces go to every gallery shard.
-        SingleOutputStreamOperator<AnalyzedFrame> withFaces = analyzed.process(new FrameRouter()).name("route frames")
+        SingleOutputStreamOperator<AnalyzedFrame> withFaces = analyzed.process(new FrameRouter(settings.metricsCameraLimit())).name("route frames")
                 .uid("frame-routing");
         // People are sharded by id across the gallery's subtasks (keyed state); each face is searched in every shard ...
         SingleOutputStreamOperator<ShardMatches> shardAnswers = updates.keyBy(Person::id).connect(withFaces.broadcast())
@@ -169,7 +169,7 @@ public final class FaceStreamJob {
                 .uid("gallery-shard");
         // ... and the shards' answers for a frame are merged into its matches.
         SingleOutputStreamOperator<MatchedFrame> matched = shardAnswers.keyBy(ShardMatches::frameKey)
-                .process(new MatchGatherFunction(settings.match())).name("gather matches").uid("match-gather");
+                .process(new MatchGatherFunction(settings.match(), settings.metricsCameraLimit())).name("gather matches").uid("match-gather");
         DataStream<MatchRecord> matches = settings.matchesEnabled()
                 ? matched.flatMap(new MatchRecords(settings.match())).name("face matches").uid("match-records") : null;
 
