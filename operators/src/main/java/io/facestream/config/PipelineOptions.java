@@ -46,7 +46,7 @@ public final class PipelineOptions {
                     + "faces are found that the first pass scores too low, with sharper landmarks. 0: off.");
 
     public static final ConfigKey<Double> DETECTOR_SECOND_LOOK_THRESHOLD = ConfigKey.fraction("detector.second-look-threshold",
-            0.01, 0.0, 1.0, "First-pass candidates scoring at least this (below `detector.score-threshold`) get the second "
+            0.01, 0.001, 1.0, "First-pass candidates scoring at least this (below `detector.score-threshold`) get the second "
                     + "look when small; the second look keeps them only at `detector.score-threshold`.");
 
     public static final ConfigKey<Integer> DETECTOR_SECOND_LOOK_MAX_FACES = ConfigKey.integer("detector.second-look-max-faces",

@@ -36,8 +36,12 @@ public final class FaceDetector implements AutoCloseable {
         this.session = session;
         this.settings = settings;
         InputSpec input = model.input();
-        this.inputBuffers = ThreadLocal.withInitial(
-                () -> FloatBuffer.allocate(input.channels() * input.height() * input.width()));
+        // Room for the largest input this detector runs: the manifest's shape, rounded up to its size multiple when
+        // frames run at their own size, or a second look's square, whichever is larger.
+        int multiple = Math.max(1, model.sizeMultiple());
+        int largest = Math.max(roundUp(input.height(), multiple) * roundUp(input.width(), multiple),
+                settings.secondLook().on() ? DetectorSettings.SecondLook.inputPx() * DetectorSettings.SecondLook.inputPx() : 0);
+        this.inputBuffers = ThreadLocal.withInitial(() -> FloatBuffer.allocate(input.channels() * largest));
         for (int stride : model.decoder().strides()) {
             outputNames.add(model.decoder().scoresOutput(stride));
             outputNames.add(model.decoder().boxesOutput(stride));
@@ -102,8 +106,12 @@ public final class FaceDetector implements AutoCloseable {
             if (x2 <= x1 || y2 <= y1) {
                 return null;
             }
-            bgr.submat(new Rect(x1, y1, x2 - x1, y2 - y1))
-                    .copyTo(cut.submat(new Rect(x1 - region.x(), y1 - region.y(), x2 - x1, y2 - y1)));
+            Mat from = bgr.submat(new Rect(x1, y1, x2 - x1, y2 - y1));
+            Mat to = cut.submat(new Rect(x1 - region.x(), y1 - region.y(), x2 - x1, y2 - y1));
+            from.copyTo(to);
+            // Views hold the frame's pixels until released: the finalizer would be too late.
+            from.release();
+            to.release();
             Imgproc.resize(cut, scaled, new Size(inputPx, inputPx), 0, 0,
                     region.scale() > 1 ? Imgproc.INTER_LINEAR : Imgproc.INTER_AREA);
             DetectedFace best = null;

@@ -55,9 +55,15 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
         DetectorSettings.InputSize inputSize = detector.sizeMultiple() > 0 ? config.get(PipelineOptions.DETECTOR_INPUT_SIZE)
                 : DetectorSettings.InputSize.FIXED;
         // The second look runs the detector on a small square region: it needs a detector of any input size.
+        int secondLookBelow = config.get(PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX);
+        if (secondLookBelow > 0 && detector.sizeMultiple() > 0
+                && DetectorSettings.SecondLook.inputPx() % detector.sizeMultiple() != 0) {
+            throw new ConfigException("configuration key '" + PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name()
+                    + "': detector '" + detector.id() + "' takes sizes in multiples of " + detector.sizeMultiple()
+                    + ", which the second look's " + DetectorSettings.SecondLook.inputPx() + "-pixel input is not; set 0");
+        }
         DetectorSettings.SecondLook secondLook = detector.sizeMultiple() > 0
-                && DetectorSettings.SecondLook.inputPx() % detector.sizeMultiple() == 0
-                ? new DetectorSettings.SecondLook(config.get(PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX),
+                ? new DetectorSettings.SecondLook(secondLookBelow,
                         config.get(PipelineOptions.DETECTOR_SECOND_LOOK_THRESHOLD).floatValue(),
                         config.get(PipelineOptions.DETECTOR_SECOND_LOOK_MAX_FACES))
                 : DetectorSettings.SecondLook.OFF;

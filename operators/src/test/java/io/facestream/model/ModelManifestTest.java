@@ -98,6 +98,19 @@ class ModelManifestTest {
     }
 
     @Test
+    void aSecondLookTheDetectorCannotTakeIsRefusedNamingItsKey() {
+        Path manifest = ManifestEditor.copyWith(temp, root -> ((ObjectNode) root.with("detectors")
+                .get("retinaface-mnet025-v2")).with("input").put("sizeMultiple", 64)); // 288 is not a multiple of 64
+        assertThatThrownBy(() -> io.facestream.pipeline.PipelineSettings.from(
+                TestData.config(java.util.Map.of("models.manifest", manifest.toString()))))
+                .isInstanceOf(io.facestream.config.ConfigException.class)
+                .hasMessageContaining("detector.second-look-below-px").hasMessageContaining("64");
+        assertThat(io.facestream.pipeline.PipelineSettings.from(TestData.config(java.util.Map.of(
+                "models.manifest", manifest.toString(), "detector.second-look-below-px", "0"))).detection().secondLook().on())
+                .isFalse();
+    }
+
+    @Test
     void aWrongInputNameIsRefused() {
         Path manifest = ManifestEditor.copyWith(temp, root -> recognizer(root).with("input").put("name", "image"));
         RecognizerModel model = ModelManifest.load(manifest).recognizer("faceplugin-fr");

@@ -191,7 +191,11 @@ public final class SmallFaces {
             int y = random.nextInt(FRAME_HEIGHT - height + 1);
             Core.setRNGSeed(random.nextInt()); // the same frames on every run
             Core.randn(frame, 110, 6);
-            scaled.submat(new Rect(cropX, cropY, width, height)).copyTo(frame.submat(new Rect(x, y, width, height)));
+            Mat from = scaled.submat(new Rect(cropX, cropY, width, height));
+            Mat to = frame.submat(new Rect(x, y, width, height));
+            from.copyTo(to);
+            from.release();
+            to.release();
             MatOfByte jpeg = new MatOfByte();
             Imgcodecs.imencode(".jpg", frame, jpeg, new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, JPEG_QUALITY));
             float dx = x - cropX;
