@@ -126,7 +126,8 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
             startedAt = ctx.timerService().currentProcessingTime();
         }
         long captureTs = frame.frame().captureTs();
-        if (captureTs <= ctx.timerService().currentWatermark()) {
+        // Late only once its slice has been released: until then it waits with the slice's other frames, in order.
+        if (releaseTime(captureTs) <= ctx.timerService().currentWatermark()) {
             lateFrames.inc();
             CameraTracks cameraTracks = load(ctx.getCurrentKey());
             emit(track(cameraTracks, frame), out);

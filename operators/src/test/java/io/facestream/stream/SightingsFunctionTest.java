@@ -101,6 +101,21 @@ class SightingsFunctionTest {
     }
 
     @Test
+    void aFrameBehindTheWatermarkWhoseSliceIsStillPendingWaitsForItsTurn() throws Exception {
+        try (var harness = harness(null)) {
+            harness.processElement(frame(0, 1_000, 1, true), 1_000);
+            harness.processWatermark(1_100); // inside the slice 1000-1199: frame 0 still waits
+            harness.processElement(frame(1, 1_050, 1, true), 1_050); // behind the watermark, not behind its slice
+            harness.processElement(frame(2, 1_150, 1, true), 1_150);
+            harness.processWatermark(2_000);
+            assertThat(describe(harness.extractOutputValues())).containsExactly("open p1 #1");
+            Sighting open = harness.extractOutputValues().get(0);
+            assertThat(open.firstSeen()).as("tracked in capture order").isEqualTo(1_000);
+            assertThat(open.lastSeen()).isEqualTo(1_150);
+        }
+    }
+
+    @Test
     void aFrameBehindTheWatermarkIsStillTrackedAndCounted() throws Exception {
         try (var harness = harness(null)) {
             harness.processWatermark(5_000);
