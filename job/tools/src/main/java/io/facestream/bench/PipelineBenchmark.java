@@ -189,21 +189,22 @@ final class PipelineBenchmark {
         Thread camera = new Thread(() -> {
             long period = (long) (1e9 / perSecond);
             long next = System.nanoTime();
-            for (int i = 0; System.nanoTime() < sendUntil.get(); i++) {
-                producer.sendFrame(topic, "latency", i, System.currentTimeMillis(), frames.get(i % frames.size()));
-                producer.flush();
-                sent.set(i + 1);
-                next += period;
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    try {
+            try {
+                for (int i = 0; System.nanoTime() < sendUntil.get(); i++) {
+                    producer.sendFrame(topic, "latency", i, System.currentTimeMillis(), frames.get(i % frames.size()));
+                    producer.flush();
+                    sent.set(i + 1);
+                    next += period;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    } catch (InterruptedException e) {
-                        return;
                     }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                sending.set(false); // whatever ended it, the reading loop stops waiting for more
             }
-            sending.set(false);
         }, "bench-camera");
         String servers = config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
         String matchesTopic = config.get(JobOptions.KAFKA_MATCHES_TOPIC);
@@ -236,25 +237,31 @@ final class PipelineBenchmark {
             }, "bench-live-reader");
             liveReader.start();
             camera.start();
-            long started = System.nanoTime();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < quietUntil) {
-                matches.poll(Duration.ofMillis(200), record -> delay(record.value(), measuredFrom.get(), committed));
-                long warm = System.nanoTime() - started;
-                if (measuredFrom.get() == Long.MAX_VALUE && warm > 3_000_000_000L
-                        && (caughtUp(job, (warm - 1_000_000_000L) / 1e9 * perSecond) || warm > 30_000_000_000L)) {
-                    sendUntil.set(System.nanoTime() + (long) (seconds * 1e9));
-                    measuredFrom.set(sent.get());
-                    warmUpNanos.set(warm);
+            try {
+                long started = System.nanoTime();
+                long quietUntil = Long.MAX_VALUE;
+                while (System.nanoTime() < quietUntil) {
+                    matches.poll(Duration.ofMillis(200), record -> delay(record.value(), measuredFrom.get(), committed));
+                    long warm = System.nanoTime() - started;
+                    if (measuredFrom.get() == Long.MAX_VALUE && warm > 3_000_000_000L
+                            && (caughtUp(job, (warm - 1_000_000_000L) / 1e9 * perSecond) || warm > 30_000_000_000L)) {
+                        sendUntil.set(System.nanoTime() + (long) (seconds * 1e9));
+                        measuredFrom.set(sent.get());
+                        warmUpNanos.set(warm);
+                    }
+                    if (!sending.get() && quietUntil == Long.MAX_VALUE) {
+                        quietUntil = System.nanoTime() + 3_000_000_000L;
+                    }
                 }
-                if (!sending.get() && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.nanoTime() + 3_000_000_000L;
-                }
+            } finally {
+                // Also when reading failed: the camera stops sending and the live reader leaves its consumer before
+                // it is closed.
+                sendUntil.set(0);
+                reading.set(false);
+                liveReader.join();
+                camera.join();
             }
-            reading.set(false);
-            liveReader.join();
         }
-        camera.join();
         return new Latencies(committed, live, warmUpNanos.get() / 1e9);
     }
 

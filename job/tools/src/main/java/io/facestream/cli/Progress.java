@@ -36,6 +36,9 @@ public final class Progress implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private int drawnWidth;
     private Count last = new Count(0, 0, false);
+    /** When every unit was done: the rate is given up to then, not diluted by the wait that may follow. */
+    private long finishedNanos;
+    private boolean closed;
 
     private Progress(PrintWriter err, String label, String unit, Supplier<Count> count, Duration every) {
         this.err = err;
@@ -81,7 +84,7 @@ public final class Progress implements AutoCloseable {
     public synchronized void above(Runnable print) {
         erase();
         print.run();
-        if (ticker != null) {
+        if (ticker != null && !closed) {
             draw(last);
         }
     }
@@ -98,7 +101,10 @@ public final class Progress implements AutoCloseable {
     }
 
     private void draw(Count now) {
-        String line = line(label, unit, now, System.nanoTime() - startNanos);
+        if (finishedNanos == 0 && now.totalFinal() && now.total() > 0 && now.done() >= now.total()) {
+            finishedNanos = System.nanoTime();
+        }
+        String line = line(label, unit, now, (finishedNanos != 0 ? finishedNanos : System.nanoTime()) - startNanos);
         err.print("\r" + line + " ".repeat(Math.max(0, drawnWidth - line.length())));
         err.flush();
         drawnWidth = line.length();
@@ -112,14 +118,23 @@ public final class Progress implements AutoCloseable {
         }
     }
 
-    /** Stops redrawing; the last line stays, finished by a newline. */
+    /** Stops redrawing; the last line stays, finished by a newline. Closing again does nothing. */
     @Override
     public void close() {
         if (ticker == null) {
             return;
         }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
         Count now = count.get();
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             ticker.shutdownNow();
             draw(now);
             err.println();

@@ -96,6 +96,16 @@ class ProgressTest {
         assertThat(written.substring(0, written.indexOf("a sighting"))).endsWith("\r");
     }
 
+    @Test
+    void closingTwiceLeavesOneFinalLine() {
+        StringWriter err = new StringWriter();
+        Progress progress = Progress.start(true, new PrintWriter(err), "demo", "frames", () -> Progress.Count.of(10, 10),
+                Duration.ofHours(1));
+        progress.close();
+        progress.close();
+        assertThat(err.toString()).isEqualTo("\rdemo: 10/10 frames (100%)\n");
+    }
+
     private static String written(StringWriter err, Progress progress) {
         synchronized (progress) { // the ticker writes under this lock
             return err.toString();
