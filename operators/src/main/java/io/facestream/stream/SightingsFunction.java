@@ -257,6 +257,16 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
         });
     }
 
+    /**
+     * When to fire for a track's expiry: never at a slice's end, because Flink keeps one timer per time and key, so
+     * deleting a moved expiry timer would also delete the release of that slice's frames (a millisecond later is
+     * harmless for an expiry).
+     */
+    static long expiryTime(long expiry) {
+        return expiry != Long.MAX_VALUE && Math.floorMod(expiry, RELEASE_SLICE_MS) == RELEASE_SLICE_MS - 1 ? expiry + 1
+                : expiry;
+    }
+
     /** The end of the slice of event time {@code captureTs} falls in: frames wait for the watermark to pass it. */
     static long releaseTime(long captureTs) {
         long slice = Math.floorDiv(captureTs, RELEASE_SLICE_MS);
@@ -314,7 +324,7 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
     }
 
     private void scheduleExpiry(CameraTracks cameraTracks, ReadOnlyContext ctx) throws Exception {
-        long next = cameraTracks.nextExpiryMs();
+        long next = expiryTime(cameraTracks.nextExpiryMs());
         Long scheduled = expiryTimer.value();
         if (scheduled != null && scheduled == next) {
             return;

@@ -116,6 +116,17 @@ class SightingsFunctionTest {
     }
 
     @Test
+    void anExpiryTimerNeverSharesItsTimeWithASlicesRelease() {
+        assertThat(SightingsFunction.expiryTime(1_399)).isEqualTo(1_400);
+        assertThat(SightingsFunction.expiryTime(1_398)).isEqualTo(1_398);
+        assertThat(SightingsFunction.expiryTime(-1)).isEqualTo(0);
+        assertThat(SightingsFunction.expiryTime(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        for (long ts = 0; ts < 1_000; ts += 37) {
+            assertThat(SightingsFunction.expiryTime(SightingsFunction.releaseTime(ts))).isNotEqualTo(SightingsFunction.releaseTime(ts));
+        }
+    }
+
+    @Test
     void aFrameBehindTheWatermarkIsStillTrackedAndCounted() throws Exception {
         try (var harness = harness(null)) {
             harness.processWatermark(5_000);
