@@ -21,6 +21,26 @@ public record Match(String personId, String name, float score, boolean known, fl
         return new Match(null, null, bestScore, false, runnerUp);
     }
 
+    /**
+     * This match after also comparing the face with a person the gallery did not have when it was searched: the
+     * person becomes the best candidate when they score higher (known at {@code threshold}), else they may be the
+     * runner-up. Comparing with a person the search already had changes nothing.
+     */
+    public Match withCandidate(String candidateId, String candidateName, float candidateScore, float threshold) {
+        if (Float.isNaN(candidateScore)) {
+            return this;
+        }
+        boolean same = candidateId.equals(personId);
+        if (Float.isNaN(score) || candidateScore > score) {
+            float next = same ? runnerUp : score;
+            return new Match(candidateId, candidateName, candidateScore, candidateScore >= threshold, next);
+        }
+        if (same || !Float.isNaN(runnerUp) && runnerUp >= candidateScore) {
+            return this;
+        }
+        return new Match(personId, name, score, known, candidateScore);
+    }
+
     /** The lead of the best person over the next; NaN when either score is unknown. */
     public float margin() {
         return score - runnerUp;

@@ -1,5 +1,7 @@
 package io.facestream.stream;
 
+import io.facestream.embed.Vectors;
+import io.facestream.match.Match;
 import io.facestream.match.Person;
 import io.facestream.track.CameraTracks;
 import io.facestream.track.Sighting;
@@ -52,6 +54,22 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
      */
     public static final MapStateDescriptor<String, String> GALLERY_CHANGES_BROADCAST = new MapStateDescriptor<>(
             "gallery-changes-broadcast", Types.STRING, Types.STRING);
+    /**
+     * The people enrolled in the last {@link #RECENT_ENROLLMENT_MS} (broadcast: the same on every camera's instance).
+     * Frames matched before an enrollment reached their gallery shard may still be in flight or waiting here for
+     * event time; they are compared with these people too before they are tracked, so a person enrolled while the
+     * job starts, or while they stand in front of a camera, is named from their first frame.
+     */
+    public static final MapStateDescriptor<String, byte[]> RECENT_ENROLLMENTS = new MapStateDescriptor<>(
+            "recent-enrollments", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /** Processing time an enrollment is compared with released frames: longer than frames wait here or in flight. */
+    static final long RECENT_ENROLLMENT_MS = 30_000;
+
+    /** A person as enrolled, and when the enrollment arrived here (processing time). */
+    record RecentEnrollment(String personId, String name, float[][] embeddings, long arrivedAt)
+            implements java.io.Serializable {
+    }
+
     private static final ValueStateDescriptor<byte[]> TRACKS = new ValueStateDescriptor<>("tracks",
             PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     private static final ListStateDescriptor<MatchedFrame> PENDING = new ListStateDescriptor<>("pending",
@@ -130,7 +148,7 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
         if (releaseTime(captureTs) <= ctx.timerService().currentWatermark()) {
             lateFrames.inc();
             CameraTracks cameraTracks = load(ctx.getCurrentKey());
-            emit(track(cameraTracks, frame), out);
+            emit(track(cameraTracks, rematch(List.of(frame), ctx).get(0)), out);
             save(cameraTracks);
             scheduleExpiry(cameraTracks, ctx);
         } else {
@@ -158,7 +176,7 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Sighting> out) throws Exception {
         CameraTracks cameraTracks = load(ctx.getCurrentKey());
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            for (MatchedFrame frame : release(timestamp)) {
+            for (MatchedFrame frame : rematch(release(timestamp), ctx)) {
                 emit(track(cameraTracks, frame), out);
             }
             emit(cameraTracks.expire(timestamp), out);
@@ -177,7 +195,7 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
                 return;
             }
             idleTimer.clear();
-            for (MatchedFrame frame : release(Long.MAX_VALUE)) {
+            for (MatchedFrame frame : rematch(release(Long.MAX_VALUE), ctx)) {
                 emit(track(cameraTracks, frame), out);
             }
             emit(cameraTracks.closeAll(), out);
@@ -190,12 +208,14 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
     public void processBroadcastElement(GalleryChange change, Context ctx, Collector<Sighting> out) throws Exception {
         Person person = change.person();
         if (person.deleted()) {
+            ctx.getBroadcastState(RECENT_ENROLLMENTS).remove(person.id());
             erase(person.id(), change.previousEmbeddings(), ctx, out);
             return;
         }
         if (!model.equals(person.model())) {
             return; // another recognizer's embeddings cannot be compared with the faces kept
         }
+        remember(person, ctx);
         ctx.applyToKeyedState(TRACKS, (camera, state) -> {
             CameraTracks cameraTracks = load(camera, state.value());
             List<Sighting> named = cameraTracks.enrolled(person.id(), person.name(), person.embeddings());
@@ -271,6 +291,68 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
     static long releaseTime(long captureTs) {
         long slice = Math.floorDiv(captureTs, RELEASE_SLICE_MS);
         return slice * RELEASE_SLICE_MS + RELEASE_SLICE_MS - 1;
+    }
+
+    /** Keeps the person among the recent enrollments, and forgets those older than the window. */
+    private void remember(Person person, Context ctx) throws Exception {
+        long now = ctx.currentProcessingTime();
+        var recent = ctx.getBroadcastState(RECENT_ENROLLMENTS);
+        List<String> old = new ArrayList<>();
+        for (Map.Entry<String, byte[]> entry : recent.entries()) {
+            RecentEnrollment enrollment = InstantiationUtil.deserializeObject(entry.getValue(),
+                    getRuntimeContext().getUserCodeClassLoader());
+            if (enrollment.arrivedAt() < now - RECENT_ENROLLMENT_MS) {
+                old.add(entry.getKey());
+            }
+        }
+        for (String id : old) {
+            recent.remove(id);
+        }
+        recent.put(person.id(), InstantiationUtil.serializeObject(
+                new RecentEnrollment(person.id(), person.name(), person.embeddings(), now)));
+    }
+
+    /**
+     * The frames with their faces also compared with the people enrolled lately: a frame matched before such an
+     * enrollment reached its gallery shard gets the match it would have had (for later frames nothing changes).
+     */
+    private List<MatchedFrame> rematch(List<MatchedFrame> frames, ReadOnlyContext ctx) throws Exception {
+        if (frames.isEmpty()) {
+            return frames;
+        }
+        long since = ctx.currentProcessingTime() - RECENT_ENROLLMENT_MS;
+        List<RecentEnrollment> recent = new ArrayList<>();
+        for (Map.Entry<String, byte[]> entry : ctx.getBroadcastState(RECENT_ENROLLMENTS).immutableEntries()) {
+            RecentEnrollment enrollment = InstantiationUtil.deserializeObject(entry.getValue(),
+                    getRuntimeContext().getUserCodeClassLoader());
+            if (enrollment.arrivedAt() >= since) {
+                recent.add(enrollment);
+            }
+        }
+        if (recent.isEmpty()) {
+            return frames;
+        }
+        float threshold = (float) settings.sightings().matchThreshold();
+        List<MatchedFrame> rematched = new ArrayList<>(frames.size());
+        for (MatchedFrame frame : frames) {
+            Match[] best = frame.best().clone();
+            for (int i = 0; i < best.length; i++) {
+                float[] embedding = frame.faces()[i].embedding();
+                if (embedding == null) {
+                    continue;
+                }
+                for (RecentEnrollment enrollment : recent) {
+                    float score = Float.NaN;
+                    for (float[] enrolled : enrollment.embeddings()) {
+                        float similarity = Vectors.dot(embedding, enrolled);
+                        score = Float.isNaN(score) ? similarity : Math.max(score, similarity);
+                    }
+                    best[i] = best[i].withCandidate(enrollment.personId(), enrollment.name(), score, threshold);
+                }
+            }
+            rematched.add(new MatchedFrame(frame.frame(), frame.faces(), best));
+        }
+        return rematched;
     }
 
     /** The frames pending up to {@code timestamp}, in capture order; the rest stay pending. */

@@ -56,7 +56,8 @@ class SightingsFunctionTest {
     static KeyedBroadcastOperatorTestHarness<String, MatchedFrame, GalleryChange, Sighting> harness(OperatorSubtaskState restore)
             throws Exception {
         var harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
-                new SightingsFunction(SETTINGS, MODEL), List.of(SightingsFunction.GALLERY_CHANGES_BROADCAST)),
+                new SightingsFunction(SETTINGS, MODEL), List.of(SightingsFunction.GALLERY_CHANGES_BROADCAST,
+                        SightingsFunction.RECENT_ENROLLMENTS)),
                 (MatchedFrame frame) -> frame.frame().camera(), Types.STRING, 128, 1, 0);
         harness.setup();
         if (restore != null) {
@@ -194,6 +195,35 @@ class SightingsFunctionTest {
             Sighting closed = restored.extractOutputValues().get(0);
             assertThat(closed.firstSeen()).isEqualTo(1_000);
             assertThat(closed.faces()).as("the frames pending at the snapshot were not lost").isEqualTo(12);
+        }
+    }
+
+    @Test
+    void aPersonEnrolledWhileTheirFramesWaitForEventTimeIsNamedFromTheFirstFrame() throws Exception {
+        try (var harness = harness(null)) {
+            for (int k = 0; k < 4; k++) { // matched before the enrollment reached the gallery shard
+                harness.processElement(frame(k, 1_000 + 100L * k, 5, false), 1_000 + 100L * k);
+            }
+            harness.processBroadcastElement(enrolled(5, MODEL), 1_000);
+            assertThat(harness.extractOutputValues()).as("nothing tracked before event time passes").isEmpty();
+            harness.processWatermark(2_000);
+            assertThat(describe(harness.extractOutputValues())).containsExactly("open p5 #1");
+            Sighting open = harness.extractOutputValues().get(0);
+            assertThat(open.firstSeen()).isEqualTo(1_000);
+            assertThat(open.retroactive()).as("named as the frames are tracked, not after the fact").isFalse();
+        }
+    }
+
+    @Test
+    void aPersonEnrolledThenDeletedWhileTheirFramesWaitStaysUnnamed() throws Exception {
+        try (var harness = harness(null)) {
+            for (int k = 0; k < 4; k++) {
+                harness.processElement(frame(k, 1_000 + 100L * k, 5, false), 1_000 + 100L * k);
+            }
+            harness.processBroadcastElement(enrolled(5, MODEL), 1_000);
+            harness.processBroadcastElement(deleted(5), 1_001);
+            harness.processWatermark(2_000);
+            assertThat(harness.extractOutputValues()).isEmpty();
         }
     }
 

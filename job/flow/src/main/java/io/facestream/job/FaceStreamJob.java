@@ -176,7 +176,8 @@ public final class FaceStreamJob {
         // Per camera, in capture order: tracks, their identities, and the sightings; the gallery's changes reach every
         // camera (to match back in time, and to erase what a deletion must not leave behind).
         SingleOutputStreamOperator<Sighting> sightings = matched.keyBy(frame -> frame.frame().camera())
-                .connect(shardAnswers.getSideOutput(GalleryShardOperator.CHANGES).broadcast(SightingsFunction.GALLERY_CHANGES_BROADCAST))
+                .connect(shardAnswers.getSideOutput(GalleryShardOperator.CHANGES).broadcast(SightingsFunction.GALLERY_CHANGES_BROADCAST,
+                        SightingsFunction.RECENT_ENROLLMENTS))
                 .process(new SightingsFunction(settings.tracking(), settings.match().model()))
                 .name("track and name sightings").uid("sightings");
 
