@@ -64,6 +64,11 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
             "recent-enrollments", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     /** Processing time an enrollment is compared with released frames: longer than frames wait here or in flight. */
     static final long RECENT_ENROLLMENT_MS = 30_000;
+    /**
+     * The most recent enrollments kept: a bulk load (a large gallery.dir, a replayed enrollments topic) must not put
+     * the whole gallery here, nor compare every face with it; beyond these, matching back in time still names tracks.
+     */
+    static final int RECENT_ENROLLMENTS_KEPT = 64;
 
     /** A person as enrolled, and when the enrollment arrived here (processing time). */
     record RecentEnrollment(String personId, String name, float[][] embeddings, long arrivedAt)
@@ -297,16 +302,16 @@ public class SightingsFunction extends KeyedBroadcastProcessFunction<String, Mat
     private void remember(Person person, Context ctx) throws Exception {
         long now = ctx.currentProcessingTime();
         var recent = ctx.getBroadcastState(RECENT_ENROLLMENTS);
-        List<String> old = new ArrayList<>();
+        recent.remove(person.id());
+        List<RecentEnrollment> kept = new ArrayList<>();
         for (Map.Entry<String, byte[]> entry : recent.entries()) {
-            RecentEnrollment enrollment = InstantiationUtil.deserializeObject(entry.getValue(),
-                    getRuntimeContext().getUserCodeClassLoader());
-            if (enrollment.arrivedAt() < now - RECENT_ENROLLMENT_MS) {
-                old.add(entry.getKey());
-            }
+            kept.add(InstantiationUtil.deserializeObject(entry.getValue(), getRuntimeContext().getUserCodeClassLoader()));
         }
-        for (String id : old) {
-            recent.remove(id);
+        kept.sort(Comparator.comparingLong(RecentEnrollment::arrivedAt).reversed());
+        for (int i = 0; i < kept.size(); i++) {
+            if (i >= RECENT_ENROLLMENTS_KEPT - 1 || kept.get(i).arrivedAt() < now - RECENT_ENROLLMENT_MS) {
+                recent.remove(kept.get(i).personId());
+            }
         }
         recent.put(person.id(), InstantiationUtil.serializeObject(
                 new RecentEnrollment(person.id(), person.name(), person.embeddings(), now)));

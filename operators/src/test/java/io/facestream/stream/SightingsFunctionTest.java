@@ -215,6 +215,22 @@ class SightingsFunctionTest {
     }
 
     @Test
+    void onlyTheLatestEnrollmentsAreKeptForFramesInFlight() throws Exception {
+        try (var harness = harness(null)) {
+            for (int k = 0; k < 4; k++) {
+                harness.processElement(frame(k, 1_000 + 100L * k, 5, false), 1_000 + 100L * k);
+            }
+            harness.processBroadcastElement(enrolled(5, MODEL), 1_000);
+            for (int other = 100; other < 100 + SightingsFunction.RECENT_ENROLLMENTS_KEPT; other++) {
+                harness.setProcessingTime(other); // later than person 5's enrollment
+                harness.processBroadcastElement(enrolled(other, MODEL), 1_000);
+            }
+            harness.processWatermark(2_000);
+            assertThat(harness.extractOutputValues()).as("person 5 no longer among the latest").isEmpty();
+        }
+    }
+
+    @Test
     void aPersonEnrolledThenDeletedWhileTheirFramesWaitStaysUnnamed() throws Exception {
         try (var harness = harness(null)) {
             for (int k = 0; k < 4; k++) {
