@@ -1,16 +1,15 @@
 package io.facestream.cli;
 
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.job.JobOptions;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.kafka.TopicSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -31,16 +30,15 @@ class BrokerCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A job configuration key, for the topic names "
-            + "(kafka.frames-topic, ...).")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    TopicNameOptions topicNames = new TopicNameOptions();
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        FaceStreamConfig config = FaceStreamConfig.of(overrides, JobOptions.all());
+        FaceStreamConfig config = topicNames.config();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("broker: starting Kafka on 127.0.0.1:%d%s ...%n", port, dataDir == null ? "" : " with data in " + dataDir);

@@ -4,8 +4,6 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.job.JobOptions;
 import io.facestream.preview.PreviewServer;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -32,16 +30,15 @@ class PreviewCommand implements Callable<Integer> {
             + "this machine only).")
     String bind;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A job configuration key, for the topic names "
-            + "(kafka.frames-topic, kafka.matches-topic, kafka.sightings-topic).")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    TopicNameOptions topicNames = new TopicNameOptions();
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
-        FaceStreamConfig config = FaceStreamConfig.of(overrides, JobOptions.all());
+        FaceStreamConfig config = topicNames.config();
         PrintWriter out = spec.commandLine().getOut();
         try (PreviewServer server = PreviewServer.start(new PreviewServer.Settings(bootstrap, kafka.properties(),
                 config.get(JobOptions.KAFKA_FRAMES_TOPIC), config.get(JobOptions.KAFKA_MATCHES_TOPIC),

@@ -3,12 +3,9 @@ package io.facestream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.job.JobOptions;
 import io.facestream.kafka.TopicSpec;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,16 +35,15 @@ class TopicsCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     short replication;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "A job configuration key, for the topic names "
-            + "(kafka.frames-topic, ...).")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    TopicNameOptions topicNames = new TopicNameOptions();
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        FaceStreamConfig config = FaceStreamConfig.of(overrides, JobOptions.all());
+        FaceStreamConfig config = topicNames.config();
         List<TopicSpec> topics = JobTopics.of(config, partitions);
         Properties properties = kafka.properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
