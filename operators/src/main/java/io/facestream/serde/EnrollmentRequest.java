@@ -11,9 +11,15 @@ import java.util.List;
 /**
  * One enrollment as the enrollments topic carries it: key = person id, value = JSON
  * {"name": ..., "images": [base64, ...]} or {"name": ..., "embedding": [...], "model": RECOGNIZER_ID}.
- * Exactly one of {@code images} (non-empty) and {@code embedding} is set. Parsing failures carry a reason.
+ * Exactly one of {@code images} (1 to {@link #MAX_IMAGES}) and {@code embedding} is set; the name is at most
+ * {@link TextLimits#MAX_NAME_BYTES} bytes of printable text. Parsing failures carry a reason.
  */
 public record EnrollmentRequest(String personId, String name, List<byte[]> images, float[] embedding, String model) {
+    /**
+     * Photos per enrollment: each is embedded on the enrollment operator's thread and kept as an embedding in the
+     * gallery, so a person's entry (and the time one enrollment takes) stays bounded.
+     */
+    public static final int MAX_IMAGES = 16;
     // NaN and Infinity literals parse, so they are refused as "not finite" rather than as bad JSON.
     private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
@@ -64,6 +70,10 @@ public record EnrollmentRequest(String personId, String name, List<byte[]> image
         if (name == null || !name.isTextual() || name.asText().isBlank()) {
             throw new InvalidEnrollmentException("missing \"name\" (a non-empty string)");
         }
+        String nameRefusal = TextLimits.nameRefusal("\"name\"", name.asText());
+        if (nameRefusal != null) {
+            throw new InvalidEnrollmentException(nameRefusal);
+        }
         JsonNode images = root.get("images");
         JsonNode embedding = root.get("embedding");
         if ((images == null) == (embedding == null)) {
@@ -72,6 +82,10 @@ public record EnrollmentRequest(String personId, String name, List<byte[]> image
         if (images != null) {
             if (!images.isArray() || images.isEmpty()) {
                 throw new InvalidEnrollmentException("\"images\" must be a non-empty array of base64 strings");
+            }
+            if (images.size() > MAX_IMAGES) {
+                throw new InvalidEnrollmentException("\"images\" has " + images.size() + " photos, more than the "
+                        + MAX_IMAGES + " an enrollment may have");
             }
             List<byte[]> decoded = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {

@@ -8,7 +8,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Frames topic: key = camera id (UTF-8), value = an encoded image, headers {@code capture-ts}
+ * Frames topic: key = camera id (UTF-8, at most {@link TextLimits#MAX_ID_BYTES} bytes of printable characters), value = an encoded image, headers {@code capture-ts}
  * (epoch millis, UTF-8 decimal; the Kafka timestamp when absent) and {@code frame-seq}
  * (UTF-8 decimal; the Kafka offset when absent). Never throws: a bad record is marked with the
  * reason. A capture time must be plausible: not negative (Kafka refuses such a timestamp on the
@@ -42,8 +42,10 @@ public final class FrameDeserializationSchema implements KafkaRecordDeserializat
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameRecord> out) {
         RawRecord raw = RawRecord.of(record);
-        String camera = raw.keyText();
-        String problem = camera == null || camera.isBlank() ? "missing key: the camera id" : null;
+        String problem = raw.key() == null || raw.key().length == 0 ? "missing key: the camera id"
+                : TextLimits.idRefusal("the camera id (record key)", raw.key());
+        // A refused id goes no further than the dead letter: it never becomes a key of state or of a result.
+        String camera = problem == null ? raw.keyText() : "";
         long captureTs = record.timestamp();
         long frameSeq = record.offset();
         String captureText = raw.header(CAPTURE_TS);
@@ -65,7 +67,7 @@ public final class FrameDeserializationSchema implements KafkaRecordDeserializat
         if (problem == null) {
             problem = implausible(captureTs, captureText != null);
         }
-        out.collect(new FrameRecord(camera == null ? "" : camera, frameSeq, captureTs, raw, problem));
+        out.collect(new FrameRecord(camera, frameSeq, captureTs, raw, problem));
     }
 
     private String implausible(long captureTs, boolean fromHeader) {
@@ -86,7 +88,7 @@ public final class FrameDeserializationSchema implements KafkaRecordDeserializat
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+        return TextLimits.quote(text);
     }
 
     @Override

@@ -52,6 +52,14 @@ public record RawRecord(byte[] key, byte[] value, String[] headerNames, byte[][]
         return new RawRecord(key, value, names, values, topic, partition, offset, timestamp);
     }
 
+    /**
+     * Where the record came from and nothing else: once a frame is analysed its key (the camera id, kept in the frame),
+     * image and headers are not read again, so they neither travel between operators nor wait in state.
+     */
+    public RawRecord location() {
+        return new RawRecord(null, null, new String[0], new byte[0][], topic, partition, offset, timestamp);
+    }
+
     /** The same record without its value (once processed, the image need not travel further). */
     public RawRecord withoutValue() {
         return new RawRecord(key, null, headerNames, headerValues, topic, partition, offset, timestamp);

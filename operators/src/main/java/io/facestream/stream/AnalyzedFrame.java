@@ -20,7 +20,7 @@ public record AnalyzedFrame(FrameRecord frame, Face[] faces, int facesEmbedded, 
     }
 
     public static AnalyzedFrame success(FrameRecord frame, ImageAnalysis analysis) {
-        FrameRecord light = new FrameRecord(frame.camera(), frame.frameSeq(), frame.captureTs(), frame.raw().withoutValue(), null);
+        FrameRecord light = new FrameRecord(frame.camera(), frame.frameSeq(), frame.captureTs(), frame.raw().location(), null);
         return new AnalyzedFrame(light, analysis.faces().toArray(Face[]::new), analysis.facesEmbedded(), null, null);
     }
 

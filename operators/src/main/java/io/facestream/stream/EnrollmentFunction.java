@@ -11,6 +11,7 @@ import io.facestream.serde.EnrollmentRecord;
 import io.facestream.serde.EnrollmentRequest.InvalidEnrollmentException;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.serde.RawRecord;
+import io.facestream.serde.TextLimits;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -75,8 +76,13 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
     /** The gallery update an enrollment record asks for; invalid ones throw with the reason. */
     public static Person toPerson(EnrollmentRecord record, FacePipeline pipeline) {
         String personId = record.personId();
-        if (personId == null || personId.isBlank()) {
+        if (personId == null || personId.isEmpty()) {
             throw new InvalidEnrollmentException("missing key: the person id");
+        }
+        byte[] key = record.raw().key() != null ? record.raw().key() : personId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String refusal = TextLimits.idRefusal("the person id (record key)", key);
+        if (refusal != null) {
+            throw new InvalidEnrollmentException(refusal);
         }
         if (EnrollmentRequest.isDeletion(record.raw().value())) {
             return Person.deletion(personId);
@@ -99,7 +105,7 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
         String model = pipeline.settings().recognizer().id();
         int dimension = pipeline.settings().recognizer().dimension();
         if (!request.model().equals(model)) {
-            throw new InvalidEnrollmentException("embedding is from recognizer '" + request.model()
+            throw new InvalidEnrollmentException("embedding is from recognizer '" + TextLimits.quote(request.model())
                     + "' but this job uses '" + model + "'");
         }
         if (request.embedding().length != dimension) {

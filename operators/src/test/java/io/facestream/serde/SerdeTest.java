@@ -93,6 +93,30 @@ class SerdeTest {
     }
 
     @Test
+    void aCameraIdTooLongOrUnprintableIsRefusedAndNeverBecomesTheFramesCamera() {
+        FrameRecord huge = frame(record("c".repeat(700_000), new byte[] {1}, "capture-ts", Long.toString(NOW)));
+        assertThat(huge.problem()).isEqualTo("the camera id (record key) is 700000 bytes, more than the 256 allowed");
+        assertThat(huge.camera()).isEmpty();
+        assertThat(huge.raw().key()).hasSize(700_000); // the dead letter still carries the original
+        FrameRecord bell = frame(record("cam\u0000", new byte[] {1}, "capture-ts", Long.toString(NOW)));
+        assertThat(bell.problem()).startsWith("the camera id (record key) contains U+0000 (a control character)");
+        assertThat(bell.camera()).isEmpty();
+        ConsumerRecord<byte[], byte[]> malformed = new ConsumerRecord<>("frames", 0, 1L, new byte[] {(byte) 0xFF, 'a'}, new byte[] {1});
+        assertThat(frame(malformed).problem()).isEqualTo("the camera id (record key) is not valid UTF-8");
+    }
+
+    @Test
+    void enrollmentNamesAndPhotoCountsAreBounded() {
+        assertThatThrownBy(() -> EnrollmentRequest.parse("p", ("{\"name\":\"" + "n".repeat(1_200_000) + "\",\"images\":[\"AA==\"]}")
+                .getBytes(StandardCharsets.UTF_8))).hasMessage("\"name\" is 1200000 bytes, more than the 512 allowed");
+        assertThatThrownBy(() -> EnrollmentRequest.parse("p", "{\"name\":\"a\\u0007b\",\"images\":[\"AA==\"]}"
+                .getBytes(StandardCharsets.UTF_8))).hasMessageStartingWith("\"name\" contains U+0007 (a control character)");
+        String seventeen = "[" + String.join(",", java.util.Collections.nCopies(17, "\"AA==\"")) + "]";
+        assertThatThrownBy(() -> EnrollmentRequest.parse("p", ("{\"name\":\"a\",\"images\":" + seventeen + "}")
+                .getBytes(StandardCharsets.UTF_8))).hasMessage("\"images\" has 17 photos, more than the 16 an enrollment may have");
+    }
+
+    @Test
     void matchesAreWrittenAsTheDocumentedJson() throws Exception {
         MatchRecord match = new MatchRecord("cam-1", 7, 1700000000123L, "ann", "Ann", 0.81234f,
                 new float[] {1.234f, 2, 3, 4}, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, "faceplugin-fr");

@@ -56,4 +56,19 @@ class EnrollmentFunctionTest {
         assertThat(EnrollmentRequest.isDeletion(EnrollmentRequest.ofEmbedding("ann", "Ann", embedding, "faceplugin-fr")
                 .json())).isFalse();
     }
+
+    @Test
+    void aPersonIdTooLongOrUnprintableIsRefusedAlsoForADeletion() {
+        float[] embedding = new float[512];
+        embedding[7] = 3f;
+        String huge = "p".repeat(700_000);
+        assertThatThrownBy(() -> EnrollmentFunction.toPerson(record(huge,
+                EnrollmentRequest.ofEmbedding(huge, "Ann", embedding, "faceplugin-fr").json()), TestData.pipeline()))
+                .isInstanceOf(EnrollmentRequest.InvalidEnrollmentException.class)
+                .hasMessage("the person id (record key) is 700000 bytes, more than the 256 allowed");
+        assertThatThrownBy(() -> EnrollmentFunction.toPerson(record(huge, null), TestData.pipeline()))
+                .as("deleting an id no enrollment can have").hasMessageContaining("700000 bytes");
+        assertThatThrownBy(() -> EnrollmentFunction.toPerson(record("ann\r\nX-Injected: 1", null), TestData.pipeline()))
+                .hasMessageStartingWith("the person id (record key) contains U+000D (a control character)");
+    }
 }

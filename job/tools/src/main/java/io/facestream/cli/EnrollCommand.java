@@ -2,6 +2,7 @@ package io.facestream.cli;
 
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.serde.EnrollmentRequest;
+import io.facestream.serde.TextLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,10 +56,20 @@ class EnrollCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String refusal = action.delete != null ? TextLimits.idRefusal("--delete (the person id)", action.delete)
+                : firstNonNull(TextLimits.idRefusal("--id (the person id)", action.enrol.id),
+                        TextLimits.nameRefusal("--name", action.enrol.name),
+                        action.enrol.images.size() > EnrollmentRequest.MAX_IMAGES ? action.enrol.images.size()
+                                + " photos given, more than the " + EnrollmentRequest.MAX_IMAGES + " an enrollment may have" : null);
+        if (refusal != null) {
+            // The job would refuse it as a dead letter: say so here, before anything is sent.
+            spec.commandLine().getErr().println("facestream: " + refusal);
+            return FaceStreamCli.EXIT_INPUT_ERRORS;
+        }
         try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap, kafka.properties())) {
             if (action.delete != null) {
                 producer.sendDeletion(topic, action.delete);
-                spec.commandLine().getOut().println("{\"deleted\":\"" + action.delete + "\"}");
+                spec.commandLine().getOut().println(JsonLines.MAPPER.createObjectNode().put("deleted", action.delete));
                 return 0;
             }
             List<byte[]> images = new ArrayList<>();
@@ -70,8 +81,18 @@ class EnrollCommand implements Callable<Integer> {
                 images.add(Files.readAllBytes(image));
             }
             producer.sendEnrollment(topic, EnrollmentRequest.ofImages(action.enrol.id, action.enrol.name, images));
-            spec.commandLine().getOut().println("{\"enrolled\":\"" + action.enrol.id + "\",\"images\":" + images.size() + "}");
+            spec.commandLine().getOut().println(JsonLines.MAPPER.createObjectNode().put("enrolled", action.enrol.id)
+                    .put("images", images.size()));
             return 0;
         }
+    }
+
+    private static String firstNonNull(String... reasons) {
+        for (String reason : reasons) {
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return null;
     }
 }
