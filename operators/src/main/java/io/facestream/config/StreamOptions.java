@@ -82,9 +82,38 @@ public final class StreamOptions {
             "Best faces (by size and detection score) an unnamed track keeps for matching back in time.");
 
     public static final ConfigKey<Long> SIGHTINGS_IDLE_CLOSE_MS = ConfigKey.longValue("sightings.idle-close-ms", 10_000L, 0,
-            "A camera that sent no frame for this long (processing time; up to a quarter more, as the timer is moved "
-                    + "in steps) has its tracks closed, even when event time stands still because every camera stopped. "
-                    + "0 closes tracks by event time only.");
+            "A camera that sent no frame with a face for this long (the TaskManager's clock) has its tracks closed and "
+                    + "its state dropped (unnamed tracks kept for matching back in time stay). 0 closes tracks by the "
+                    + "camera's own clock only, and drops a silent camera's state after 10 minutes.");
+
+    public static final ConfigKey<Long> SIGHTINGS_REORDER_MS = ConfigKey.longValue("sightings.reorder-ms", 2_000L, 0,
+            "How long a frame waits, by its own camera's clock, for that camera's earlier frames before it is tracked "
+                    + "(analysis finishes a camera's frames out of order); a frame later than that is tracked at once. "
+                    + "Each camera keeps its own clock: no camera, and no Kafka partition, waits for another.")
+            .documentedDefault("`2000` (or `watermark.max-out-of-orderness-ms` when only that is set)");
+
+    public static final ConfigKey<Integer> SIGHTINGS_MAX_PENDING_FRAMES = ConfigKey.integer("sightings.max-pending-frames",
+            512, 1, 1_000_000, "The most frames one camera may have waiting for its clock; beyond, its oldest frames "
+                    + "are tracked at once and counted (`framesReleasedOverBound`). No frame waits longer than twice "
+                    + "`sightings.reorder-ms` plus 200 ms of the TaskManager's clock either.");
+
+    public static final ConfigKey<Long> SIGHTINGS_CLOCK_RESET_MS = ConfigKey.longValue("sightings.clock-reset-ms", 60_000L, 1,
+            "A frame whose `capture-ts` is this much earlier than what its camera has already had tracked means the "
+                    + "camera's clock was set back: its tracks close and its time starts again from that frame "
+                    + "(`cameraClockResets`). Smaller steps back are late frames, tracked at once.");
+
+    public static final ConfigKey<Integer> SIGHTINGS_MAX_KEPT_TRACKS = ConfigKey.integer("sightings.max-kept-tracks",
+            100_000, 1, 100_000_000, "The most unnamed tracks one sightings subtask keeps for matching back in time "
+                    + "(about 400 bytes of heap each for their index); beyond, the oldest are erased before the "
+                    + "retroactive window ends (`unnamedTracksEvicted`).");
+
+    public static final ConfigKey<Long> WATERMARK_OUT_OF_ORDERNESS_MS = ConfigKey.longValue(
+            "watermark.max-out-of-orderness-ms", 2_000L, 0, "Replaced by `sightings.reorder-ms` (frames are ordered "
+                    + "per camera now); still read when that is not set, so older configuration files keep their value.");
+
+    public static final ConfigKey<Long> WATERMARK_IDLE_TIMEOUT_MS = ConfigKey.longValue("watermark.idle-timeout-ms",
+            30_000L, 0, "No longer used: each camera keeps its own clock, so no silent partition holds back any "
+                    + "camera. Accepted so that older configuration files still load.");
 
     public static final ConfigKey<Boolean> ENROLLMENTS_DEAD_LETTER_PAYLOAD = ConfigKey.bool("enrollments.dead-letter-payload",
             false, "Keep a refused enrollment's value (the person's photos or embedding) in its dead letter. Off by default: "
@@ -100,7 +129,8 @@ public final class StreamOptions {
                 MATCHES_EMIT_UNKNOWN, MATCHES_ENABLED, GALLERY_DIR, GALLERY_HAMMING_CANDIDATES, GALLERY_CANDIDATES,
                 TRACKING_REEMBED_EVERY_FRAMES, TRACKING_REUSE_MIN_RESEMBLANCE, TRACKING_MAX_ABSENCE_MS, TRACKING_MIN_IOU,
                 TRACKING_MIN_APPEARANCE_SIMILARITY, SIGHTINGS_MIN_FACES, SIGHTINGS_EMIT_UNKNOWN,
-                SIGHTINGS_RETROACTIVE_WINDOW_MS, SIGHTINGS_KEPT_FACES, SIGHTINGS_IDLE_CLOSE_MS, ENROLLMENTS_DEAD_LETTER_PAYLOAD,
-                METRICS_CAMERA_LIMIT);
+                SIGHTINGS_RETROACTIVE_WINDOW_MS, SIGHTINGS_KEPT_FACES, SIGHTINGS_IDLE_CLOSE_MS, SIGHTINGS_REORDER_MS,
+                SIGHTINGS_MAX_PENDING_FRAMES, SIGHTINGS_CLOCK_RESET_MS, SIGHTINGS_MAX_KEPT_TRACKS, ENROLLMENTS_DEAD_LETTER_PAYLOAD,
+                METRICS_CAMERA_LIMIT, WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLE_TIMEOUT_MS);
     }
 }

@@ -38,7 +38,7 @@ public final class PersonIndex {
             throw new IllegalArgumentException("dimension must be positive, got " + dimension);
         }
         this.dimension = dimension;
-        this.words = (dimension + 63) / 64;
+        this.words = SignCodes.words(dimension);
         allocate(1024);
     }
 
@@ -72,7 +72,7 @@ public final class PersonIndex {
         }
         Integer existing = slots.get(id);
         int slot = existing != null ? existing : takeSlot();
-        signBits(template, signs, slot * words);
+        SignCodes.write(template, signs, slot * words);
         inverseScales[slot] = quantize(template, templates, slot * dimension);
         ids[slot] = id;
         slots.put(id, slot);
@@ -103,8 +103,7 @@ public final class PersonIndex {
         if (slots.isEmpty()) {
             return new String[0];
         }
-        long[] probeSigns = new long[words];
-        signBits(probe, probeSigns, 0);
+        long[] probeSigns = SignCodes.of(probe);
         int[] closest = closestSigns(probeSigns, Math.min(hammingCandidates, slots.size()));
         byte[] probeCode = new byte[dimension];
         float probeInverseScale = quantize(probe, probeCode, 0);
@@ -135,10 +134,7 @@ public final class PersonIndex {
         int n = 0;
         int bound = Integer.MAX_VALUE;
         for (int s = 0, offset = 0; s < used; s++, offset += words) {
-            int d = 0;
-            for (int w = 0; w < words; w++) {
-                d += Long.bitCount(probe[w] ^ signs[offset + w]);
-            }
+            int d = SignCodes.distance(probe, 0, signs, offset, words);
             if (d < bound && ids[s] != null) {
                 if (n < k) {
                     distance[n] = d;
@@ -182,18 +178,6 @@ public final class PersonIndex {
             slot[i] = slot[largest];
             slot[largest] = s;
             i = largest;
-        }
-    }
-
-    private void signBits(float[] values, long[] out, int offset) {
-        for (int w = 0; w < words; w++) {
-            long bits = 0;
-            for (int j = 0; j < 64 && w * 64 + j < dimension; j++) {
-                if (values[w * 64 + j] > 0) {
-                    bits |= 1L << j;
-                }
-            }
-            out[offset + w] = bits;
         }
     }
 

@@ -47,6 +47,26 @@ public final class StreamMetrics {
     public static final String UNNAMED_TRACKS_KEPT = "unnamedTracksKept";
     /** Unnamed tracks whose kept faces were erased because they resembled a deleted person. */
     public static final String UNNAMED_TRACKS_ERASED = "unnamedTracksErased";
+    /** Unnamed tracks erased before the retroactive window ended because a subtask kept sightings.max-kept-tracks. */
+    public static final String UNNAMED_TRACKS_EVICTED = "unnamedTracksEvicted";
+    /** Unnamed tracks a subtask keeps for matching back in time now. */
+    public static final String UNNAMED_TRACKS_HELD = "unnamedTracksHeld";
+    /** Cameras of a subtask with live tracks now. */
+    public static final String CAMERAS_WITH_LIVE_TRACKS = "camerasWithLiveTracks";
+    /**
+     * Frames tracked before their camera's clock passed them because the camera had more than
+     * sightings.max-pending-frames waiting or they had waited too long.
+     */
+    public static final String FRAMES_RELEASED_OVER_BOUND = "framesReleasedOverBound";
+    /** Cameras whose clock was set back by more than sightings.clock-reset-ms: their tracks closed, time started again. */
+    public static final String CAMERA_CLOCK_RESETS = "cameraClockResets";
+    /** Cameras silent for the idle time whose state was dropped (their tracks closed). */
+    public static final String CAMERAS_DROPPED = "camerasDropped";
+    /**
+     * Per camera (label camera): how far the camera's clock is behind the TaskManager's, plus the quickest way from
+     * the camera to the job (milliseconds; negative: the camera is ahead).
+     */
+    public static final String CAMERA_CLOCK_OFFSET_MS = "clockOffsetMs";
 
     /** Accumulators (job-wide sums, readable while the job runs) for the local demo and tests. */
     public static final String INPUT_DEAD_LETTERS_ACCUMULATOR = "inputDeadLetters";

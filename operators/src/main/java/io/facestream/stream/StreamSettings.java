@@ -6,6 +6,7 @@ import io.facestream.config.StreamOptions;
 import io.facestream.pipeline.PipelineSettings;
 import io.facestream.track.ReuseSettings;
 import io.facestream.track.SightingSettings;
+import io.facestream.track.TimelineSettings;
 import io.facestream.track.TrackerSettings;
 import io.facestream.track.VoteSettings;
 import java.nio.file.Files;
@@ -40,7 +41,12 @@ public record StreamSettings(PipelineSettings pipeline, AnalysisSettings analysi
         long window = config.get(StreamOptions.SIGHTINGS_RETROACTIVE_WINDOW_MS);
         SightingSettings sightings = new SightingSettings(tracker, vote, window > 0 ? config.get(StreamOptions.SIGHTINGS_KEPT_FACES) : 0,
                 config.get(StreamOptions.SIGHTINGS_EMIT_UNKNOWN), pipeline.matchThreshold());
-        TrackingSettings tracking = new TrackingSettings(sightings, window, config.get(StreamOptions.SIGHTINGS_IDLE_CLOSE_MS));
+        long reorder = !config.isSet(StreamOptions.SIGHTINGS_REORDER_MS) && config.isSet(StreamOptions.WATERMARK_OUT_OF_ORDERNESS_MS)
+                ? config.get(StreamOptions.WATERMARK_OUT_OF_ORDERNESS_MS) : config.get(StreamOptions.SIGHTINGS_REORDER_MS);
+        TimelineSettings timeline = TimelineSettings.of(reorder, config.get(StreamOptions.SIGHTINGS_MAX_PENDING_FRAMES),
+                config.get(StreamOptions.SIGHTINGS_CLOCK_RESET_MS), config.get(StreamOptions.SIGHTINGS_IDLE_CLOSE_MS));
+        TrackingSettings tracking = new TrackingSettings(sightings, timeline, window,
+                config.get(StreamOptions.SIGHTINGS_MAX_KEPT_TRACKS));
         String dir = config.get(StreamOptions.GALLERY_DIR);
         Path galleryDir = dir == null ? null : Path.of(dir).toAbsolutePath().normalize();
         if (galleryDir != null && !Files.isDirectory(galleryDir)) {

@@ -33,9 +33,17 @@ public final class CameraTracks implements Serializable {
     private long lastFrameMs = Long.MIN_VALUE;
 
     public CameraTracks(String camera, SightingSettings settings) {
+        this(camera, settings, 1);
+    }
+
+    /**
+     * A camera's tracks numbered from {@code firstTrackId}: a camera whose state was dropped while it was silent starts
+     * again with ids no earlier incarnation of it used (its kept unnamed tracks are found by id).
+     */
+    public CameraTracks(String camera, SightingSettings settings, long firstTrackId) {
         this.camera = camera;
         this.settings = settings;
-        this.tracker = new FaceTracker(settings.tracker());
+        this.tracker = new FaceTracker(settings.tracker(), firstTrackId);
     }
 
     /** One frame's faces, in capture order: the sightings it opens, changes or (by absence) closes. */
@@ -87,6 +95,41 @@ public final class CameraTracks implements Serializable {
         return expire(Long.MAX_VALUE);
     }
 
+    /**
+     * The camera's clock was set back: every track ends now, and the next frame may be earlier than the last one.
+     */
+    public Update restartClock() {
+        Update closed = closeAll();
+        tracker.restartClock();
+        lastFrameMs = Long.MIN_VALUE;
+        return closed;
+    }
+
+    /**
+     * The live unnamed tracks that could be named by matching their kept faces against a new person (at least
+     * {@code minFaces} faces kept): track id to the kept faces' embeddings.
+     */
+    public java.util.Map<Long, float[][]> liveUnnamedFaces() {
+        java.util.Map<Long, float[][]> faces = new HashMap<>();
+        for (TrackState track : live.values()) {
+            if (track.personId == null && !track.retired && !track.forgetFaces && canBeNamedBack(track.kept.size())) {
+                faces.put(track.trackId, track.kept.list().stream().map(KeptFace::embedding).toArray(float[][]::new));
+            }
+        }
+        return faces;
+    }
+
+    /** Everyone the live tracks mention: named, or with votes; what a deletion of one of them must visit. */
+    public java.util.Set<String> mentionedPeople() {
+        java.util.Set<String> people = new java.util.HashSet<>();
+        for (TrackState track : live.values()) {
+            if (!track.retired) {
+                track.mentioned(people);
+            }
+        }
+        return people;
+    }
+
     /** The event time at which {@link #expire} would next end a track; Long.MAX_VALUE when none is live. */
     public long nextExpiryMs() {
         return tracker.nextExpiryMs().orElse(Long.MAX_VALUE);
@@ -121,6 +164,7 @@ public final class CameraTracks implements Serializable {
     public List<Sighting> deleted(String personId, float[][] previousEmbeddings) {
         List<Sighting> sightings = new ArrayList<>();
         for (TrackState track : live.values()) {
+            track.forget(personId); // no vote or name of theirs may name a track after the deletion
             if (track.named() && track.personId.equals(personId)) {
                 sightings.add(track.sighting(camera, Sighting.State.CLOSED, false));
                 track.retired = true;
@@ -152,6 +196,11 @@ public final class CameraTracks implements Serializable {
         live.values().forEach(track -> track.vote.reconfigure(changed.vote()));
     }
 
+    /** Fewer kept faces than a vote needs could never name the track: not worth keeping, nor indexing. */
+    private boolean canBeNamedBack(int keptFaces) {
+        return keptFaces > 0 && keptFaces >= settings.vote().minFaces();
+    }
+
     private void end(EndedTrack ended, List<Sighting> sightings, List<UnnamedTrack> unnamed) {
         TrackState track = live.remove(ended.trackId());
         if (track == null || track.retired) {
@@ -165,7 +214,7 @@ public final class CameraTracks implements Serializable {
         if (settings.emitUnknown() && track.faces >= settings.vote().minFaces()) {
             sightings.add(track.sighting(camera, Sighting.State.CLOSED, false));
         }
-        if (!track.kept.isEmpty() && !track.forgetFaces) {
+        if (canBeNamedBack(track.kept.size()) && !track.forgetFaces) {
             unnamed.add(new UnnamedTrack(camera, track.trackId, track.firstSeen, track.lastSeen, track.faces,
                     track.kept.list()));
         }

@@ -32,10 +32,28 @@ public final class FaceTracker implements Serializable {
     private boolean anyFrame;
 
     public FaceTracker(TrackerSettings settings) {
+        this(settings, 1);
+    }
+
+    /** A tracker whose first track is {@code firstTrackId} (ids of an earlier tracker of the camera must not repeat). */
+    public FaceTracker(TrackerSettings settings, long firstTrackId) {
         if (settings == null) {
             throw new IllegalArgumentException("settings must not be null");
         }
         this.settings = settings;
+        this.nextTrackId = firstTrackId;
+    }
+
+    /**
+     * Forgets the tracker's time, so that the next frame may be earlier than the last one (the camera's clock was set
+     * back); only once every track has ended (see {@link #expire}), and track ids go on from where they were.
+     */
+    public void restartClock() {
+        if (!tracks.isEmpty()) {
+            throw new IllegalStateException(tracks.size() + " tracks are still live");
+        }
+        anyFrame = false;
+        lastFrameMs = 0;
     }
 
     /** Associates one frame's detections with the tracks; returns each detection's track and the tracks ended. */

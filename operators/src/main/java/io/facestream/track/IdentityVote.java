@@ -103,6 +103,16 @@ public final class IdentityVote implements Serializable {
         this.settings = changed;
     }
 
+    /** Forgets every vote for {@code personId} (the person was deleted); true when there was one. */
+    public boolean forget(String personId) {
+        return persons.removeIf(p -> p.personId.equals(personId));
+    }
+
+    /** The people this vote has tallies for. */
+    public java.util.List<String> candidateIds() {
+        return persons.stream().map(p -> p.personId).toList();
+    }
+
     /** Persons currently remembered for this track (at most maxCandidates). */
     public int candidates() {
         return persons.size();

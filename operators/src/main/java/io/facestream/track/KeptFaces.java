@@ -33,6 +33,10 @@ final class KeptFaces implements Serializable {
         return List.copyOf(faces);
     }
 
+    int size() {
+        return faces.size();
+    }
+
     boolean isEmpty() {
         return faces.isEmpty();
     }

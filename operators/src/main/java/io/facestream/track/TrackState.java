@@ -86,6 +86,21 @@ final class TrackState implements Serializable {
         kept.clear();
     }
 
+    /** Forgets the person's votes and name (the person was deleted). */
+    void forget(String deletedId) {
+        vote.forget(deletedId);
+        names.remove(deletedId);
+    }
+
+    /** Everyone this track mentions: the person it names and those its vote has tallies for. */
+    void mentioned(java.util.Set<String> out) {
+        if (personId != null) {
+            out.add(personId);
+        }
+        out.addAll(vote.candidateIds());
+        out.addAll(names.keySet());
+    }
+
     Sighting sighting(String camera, Sighting.State state, boolean retroactive) {
         IdentityDecision source = personId != null ? decided : latest;
         FaceObservation best = source == null ? null : source.bestObservation();

@@ -24,7 +24,7 @@ import io.facestream.stream.MatchGatherFunction;
 import io.facestream.stream.MatchRecords;
 import io.facestream.stream.MatchedFrame;
 import io.facestream.stream.ShardMatches;
-import io.facestream.stream.SightingsFunction;
+import io.facestream.stream.SightingsOperator;
 import io.facestream.stream.StreamSettings;
 import io.facestream.track.Sighting;
 import java.nio.file.Path;
@@ -122,15 +122,9 @@ public final class FaceStreamJob {
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
-        // A refused frame (its capture time may be absurd) must not move event time: it gets the lowest one.
-        WatermarkStrategy<FrameRecord> watermarks = WatermarkStrategy
-                .<FrameRecord>forBoundedOutOfOrderness(Duration.ofMillis(config.get(JobOptions.WATERMARK_OUT_OF_ORDERNESS_MS)))
-                .withTimestampAssigner((frame, kafkaTimestamp) -> frame.problem() == null ? frame.captureTs() : Long.MIN_VALUE);
-        long idle = config.get(JobOptions.WATERMARK_IDLE_TIMEOUT_MS);
-        if (idle > 0) {
-            watermarks = watermarks.withIdleness(Duration.ofMillis(idle));
-        }
-        SingleOutputStreamOperator<FrameRecord> validated = env.fromSource(frames, watermarks, "frames")
+        // No watermarks: each camera keeps its own clock in the sightings operator, so no camera, partition or refused
+        // record can hold back or drag forward another camera's time.
+        SingleOutputStreamOperator<FrameRecord> validated = env.fromSource(frames, WatermarkStrategy.noWatermarks(), "frames")
                 .uid("frames-source")
                 .process(new FrameValidationFunction(settings.pipeline().decodeLimits(), settings.metricsCameraLimit())).name("validate frames")
                 .uid("frame-validation");
@@ -140,10 +134,8 @@ public final class FaceStreamJob {
                         TimeUnit.MILLISECONDS, settings.analysis().capacity())
                 .name("detect, align, embed").uid("face-analysis");
 
-        // Enrollments are not events in time: their watermark is the end of time, so the two-input operators they
-        // feed (gallery shards, sightings) follow the frames' event time alone.
         DataStream<EnrollmentRecord> enrollmentRecords = env
-                .fromSource(enrollments, WatermarkStrategy.forGenerator(context -> new EndOfTimeWatermarks<>()), "enrollments")
+                .fromSource(enrollments, WatermarkStrategy.noWatermarks(), "enrollments")
                 .uid("enrollments-source")
                 .setParallelism(1);
         DataStream<DeadLetter> deadLetters = validated.getSideOutput(DeadLetters.TAG);
@@ -173,13 +165,14 @@ public final class FaceStreamJob {
         DataStream<MatchRecord> matches = settings.matchesEnabled()
                 ? matched.flatMap(new MatchRecords(settings.match())).name("face matches").uid("match-records") : null;
 
-        // Per camera, in capture order: tracks, their identities, and the sightings; the gallery's changes reach every
-        // camera (to match back in time, and to erase what a deletion must not leave behind).
+        // Per camera, in capture order by the camera's own clock: tracks, their identities, and the sightings; the
+        // gallery's changes reach every subtask (to match back in time, and to erase what a deletion must not leave).
         SingleOutputStreamOperator<Sighting> sightings = matched.keyBy(frame -> frame.frame().camera())
-                .connect(shardAnswers.getSideOutput(GalleryShardOperator.CHANGES).broadcast(SightingsFunction.GALLERY_CHANGES_BROADCAST,
-                        SightingsFunction.RECENT_ENROLLMENTS))
-                .process(new SightingsFunction(settings.tracking(), settings.match().model()))
-                .name("track and name sightings").uid("sightings");
+                .connect(shardAnswers.getSideOutput(GalleryShardOperator.CHANGES).broadcast())
+                .transform("track and name sightings", TypeInformation.of(Sighting.class),
+                        new SightingsOperator(settings.tracking(), settings.match().model(),
+                                settings.pipeline().recognizer().dimension()))
+                .uid("sightings");
 
         deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG), withFaces.getSideOutput(DeadLetters.TAG));
         return new Outputs(matches, sightings, deadLetters);

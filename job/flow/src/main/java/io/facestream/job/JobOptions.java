@@ -6,7 +6,7 @@ import io.facestream.config.StreamOptions;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Keys of the streaming job: Kafka, checkpointing, state, watermarks, Flink pass-through. */
+/** Keys of the streaming job: Kafka, checkpointing, state, Flink pass-through. */
 public final class JobOptions {
     private JobOptions() {
     }
@@ -29,7 +29,7 @@ public final class JobOptions {
                     + "and says so in its `dropped` header.");
     public static final ConfigKey<Long> FRAMES_MAX_CLOCK_SKEW_MS = ConfigKey.longValue("frames.max-clock-skew-ms",
             300_000L, 0, "A frame whose `capture-ts` is further ahead of the TaskManager's clock is a dead letter (as are "
-                    + "negative ones and ones before 2000): it would drag event time forward for its whole partition.");
+                    + "negative ones and ones before 2000): no camera's clock can be that far ahead.");
     public static final ConfigKey<String> KAFKA_GROUP_ID = ConfigKey.string("kafka.group-id", "facestream",
             "Consumer group (offsets committed on checkpoints, for monitoring lag).");
     public static final ConfigKey<String> KAFKA_TRANSACTIONAL_ID_PREFIX = ConfigKey.string("kafka.transactional-id-prefix",
@@ -65,11 +65,6 @@ public final class JobOptions {
     }, "`rocksdb` (the gallery's people on local disk, incremental checkpoints) or `hashmap` (all state on the heap).")
             .documentedDefault("`rocksdb` (local runs; on a cluster, the cluster's unless set)");
 
-    public static final ConfigKey<Long> WATERMARK_OUT_OF_ORDERNESS_MS = ConfigKey.longValue(
-            "watermark.max-out-of-orderness-ms", 2_000L, 0, "How late (by `capture-ts`) a frame may arrive.");
-    public static final ConfigKey<Long> WATERMARK_IDLE_TIMEOUT_MS = ConfigKey.longValue("watermark.idle-timeout-ms",
-            30_000L, 0, "A silent frames partition stops holding back event time after this (0 = never).");
-
     public static final ConfigKey<String> FLINK = ConfigKey.prefix("flink.",
             "Any Flink configuration key, e.g. `flink.rest.port: 8081`, `flink.metrics.reporter.prom.port: 9249`.");
 
@@ -77,7 +72,7 @@ public final class JobOptions {
         return List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_FRAMES_TOPIC, KAFKA_ENROLLMENTS_TOPIC, KAFKA_MATCHES_TOPIC,
                 KAFKA_SIGHTINGS_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_DEAD_LETTER_MAX_BYTES, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT_MS,
                 KAFKA_STARTING_OFFSETS, KAFKA_PROPERTIES, FRAMES_MAX_CLOCK_SKEW_MS, JOB_NAME, JOB_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR,
-                STATE_BACKEND, WATERMARK_OUT_OF_ORDERNESS_MS, WATERMARK_IDLE_TIMEOUT_MS, FLINK);
+                STATE_BACKEND, FLINK);
     }
 
     /** Every key the job accepts: pipeline, stream and job keys. */
