@@ -7,8 +7,8 @@ import io.facestream.pipeline.PipelineSettings;
 import io.facestream.pipeline.StageListener;
 import io.facestream.serde.FrameRecord;
 import io.facestream.track.RecentFaces;
+import io.facestream.track.RecentFacesByCamera;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,8 +44,8 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
     private static final Logger LOG = LoggerFactory.getLogger(FaceAnalysisAsyncFunction.class);
     /** Flink's external resource name for GPUs (external-resources: gpu). */
     public static final String GPU_RESOURCE = "gpu";
-    /** Cameras whose recent faces are remembered for embedding reuse (a few kB each). */
-    static final int MAX_CAMERAS = 4096;
+    /** Faces remembered for embedding reuse over all cameras (about 3.3 kB each: some 27 MB at most). */
+    static final int MAX_REMEMBERED_FACES = 8192;
 
     private final PipelineSettings pipelineSettings;
     private final AnalysisSettings settings;
@@ -54,7 +54,7 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
     private transient ThreadPoolExecutor executor;
     private transient Map<ResultFuture<AnalyzedFrame>, Analysis> inFlight;
     private transient AtomicInteger consecutiveFailures;
-    private transient Map<String, RecentFaces> recentFaces;
+    private transient RecentFacesByCamera recentFaces;
 
     public FaceAnalysisAsyncFunction(PipelineSettings pipelineSettings, AnalysisSettings settings) {
         this.pipelineSettings = pipelineSettings;
@@ -79,12 +79,8 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
                 });
         inFlight = new ConcurrentHashMap<>();
         consecutiveFailures = new AtomicInteger();
-        recentFaces = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, RecentFaces> eldest) {
-                return size() > MAX_CAMERAS; // the cameras seen longest ago lose their cache, not their frames
-            }
-        });
+        // Bounded over all cameras: the cameras seen longest ago, or not for a while, lose their cache, not their frames.
+        recentFaces = new RecentFacesByCamera(settings.reuse(), MAX_REMEMBERED_FACES);
         metrics.group().gauge(StreamMetrics.ASYNC_IN_FLIGHT, () -> inFlight.size());
         metrics.group().gauge(StreamMetrics.ANALYSIS_QUEUE, () -> executor.getQueue().size());
         LOG.info("face analysis ready on {} with {} threads, recognizer batch {}", pipeline.device(), threads,
@@ -142,7 +138,7 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
             if (!settings.reuse().enabled()) {
                 return AnalyzedFrame.success(frame, pipeline.analyze(frame.image(), true));
             }
-            RecentFaces recent = recentFaces.computeIfAbsent(frame.camera(), camera -> new RecentFaces(settings.reuse()));
+            RecentFaces recent = recentFaces.of(frame.camera(), System.currentTimeMillis());
             return AnalyzedFrame.success(frame, pipeline.analyze(frame.image(), recent, frame.captureTs()));
         } catch (ImageRefusedException e) {
             return AnalyzedFrame.failure(frame, DeadLetters.STAGE_DECODE, e.getMessage());

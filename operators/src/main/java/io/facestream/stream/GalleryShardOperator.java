@@ -42,6 +42,8 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
 
     private final MatchSettings settings;
     private final int dimension;
+    /** The people of gallery.dir: only their deletions are kept (as markers), so a fresh start does not revive them. */
+    private final Set<String> directoryPeople;
 
     private transient ValueState<Person> person;
     private transient PersonIndex index;
@@ -50,8 +52,13 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
     private transient LongCounter galleryUpdates;
 
     public GalleryShardOperator(MatchSettings settings, int dimension) {
+        this(settings, dimension, Set.of());
+    }
+
+    public GalleryShardOperator(MatchSettings settings, int dimension, Set<String> directoryPeople) {
         this.settings = settings;
         this.dimension = dimension;
+        this.directoryPeople = Set.copyOf(directoryPeople);
     }
 
     @Override
@@ -93,15 +100,27 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         Person current = person.value();
         boolean overriddenByTopic = update.origin() == Person.Origin.GALLERY_DIR && current != null
                 && current.origin() == Person.Origin.ENROLLMENTS;
-        if (!overriddenByTopic) {
+        boolean nothingToDelete = update.deleted() && (current == null || current.deleted());
+        if (update.deleted() && !directoryPeople.contains(update.id())) {
+            // Deleting someone gallery.dir cannot bring back leaves nothing behind: no marker, whatever the id.
+            person.clear();
+            reindex(update);
+            if (!nothingToDelete) {
+                emitChange(record, update, current);
+            }
+        } else if (!overriddenByTopic) {
             person.update(update);
             reindex(update);
-            float[][] previous = current == null ? new float[0][] : current.embeddings();
-            GalleryChange change = new GalleryChange(update, previous);
-            output.collect(CHANGES, record.hasTimestamp() ? new StreamRecord<>(change, record.getTimestamp())
-                    : new StreamRecord<>(change));
+            emitChange(record, update, current);
         }
         galleryUpdates.add(1);
+    }
+
+    private void emitChange(StreamRecord<Person> record, Person update, Person current) {
+        float[][] previous = current == null ? new float[0][] : current.embeddings();
+        GalleryChange change = new GalleryChange(update, previous);
+        output.collect(CHANGES, record.hasTimestamp() ? new StreamRecord<>(change, record.getTimestamp())
+                : new StreamRecord<>(change));
     }
 
     private void reindex(Person entry) {

@@ -19,9 +19,16 @@ public final class RecentFaces {
 
     private final ReuseSettings settings;
     private final List<Remembered> faces = new ArrayList<>();
+    /** Faces remembered by every camera's cache together ({@link RecentFacesByCamera}); this one's are included. */
+    private final java.util.concurrent.atomic.AtomicInteger allCameras;
 
     public RecentFaces(ReuseSettings settings) {
+        this(settings, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    RecentFaces(ReuseSettings settings, java.util.concurrent.atomic.AtomicInteger allCameras) {
         this.settings = settings;
+        this.allCameras = allCameras;
     }
 
     /**
@@ -33,7 +40,9 @@ public final class RecentFaces {
         if (!settings.enabled()) {
             return reused;
         }
+        int before = faces.size();
         faces.removeIf(face -> timestampMs - face.lastSeenMs > settings.maxGapMs());
+        allCameras.addAndGet(faces.size() - before);
         boolean[] claimed = new boolean[faces.size()];
         for (int i = 0; i < looks.size(); i++) {
             FaceLook look = looks.get(i);
@@ -76,12 +85,20 @@ public final class RecentFaces {
             faces.remove(replaced);
         } else if (faces.size() >= CAPACITY) {
             faces.remove(faces.stream().min(java.util.Comparator.comparingLong(f -> f.lastSeenMs)).orElseThrow());
+        } else {
+            allCameras.incrementAndGet();
         }
         faces.add(new Remembered(look, embedding, timestampMs));
     }
 
     public synchronized int size() {
         return faces.size();
+    }
+
+    /** Forgets every face (the cache gives this camera's room to others). */
+    synchronized void clear() {
+        allCameras.addAndGet(-faces.size());
+        faces.clear();
     }
 
     private boolean stillStandsFor(Remembered face, FaceLook now, long timestampMs) {

@@ -10,6 +10,7 @@ import io.facestream.pipeline.Face;
 import io.facestream.serde.FrameRecord;
 import io.facestream.serde.RawRecord;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -42,7 +43,7 @@ class GalleryShardOperatorTest {
     static KeyedTwoInputStreamOperatorTestHarness<String, Person, AnalyzedFrame, ShardMatches> harness(OperatorSubtaskState restore)
             throws Exception {
         var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new GalleryShardOperator(new MatchSettings("faceplugin-fr", 0.5f, false, 32, 4), 512),
+                new GalleryShardOperator(new MatchSettings("faceplugin-fr", 0.5f, false, 32, 4), 512, Set.of("ann", "cyd")),
                 Person::id, null, Types.STRING); // frames arrive on every shard, without a key
         harness.setup();
         if (restore != null) {
@@ -109,6 +110,31 @@ class GalleryShardOperatorTest {
         try (var restored = harness(snapshot)) {
             restored.processElement2(frame(1, unit(4, 0.1f), unit(9, 0.1f), unit(20, 0.1f)), 3);
             assertThat(best(restored)).extracting(Match::personId).containsExactly("ann", null, null);
+        }
+    }
+
+    @Test
+    void deletingAnIdThatNeverExistedLeavesNothingBehindAndADeletedPersonLeavesNoMarker() throws Exception {
+        try (var harness = harness(null)) {
+            for (int i = 0; i < 1_000; i++) {
+                harness.processElement1(Person.deletion("never-" + i), 1);
+            }
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.getSideOutput(GalleryShardOperator.CHANGES)).as("nothing to tell the sightings").isNull();
+            harness.processElement1(person("dan", "faceplugin-fr", unit(3, 0f)), 2);
+            harness.processElement1(Person.deletion("dan"), 3);
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.getSideOutput(GalleryShardOperator.CHANGES)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aGalleryDirPersonDeletedBeforeTheDirectoryIsReadStaysDeleted() throws Exception {
+        try (var harness = harness(null)) {
+            harness.processElement1(Person.deletion("cyd"), 1); // the topic's deletion is read first
+            harness.processElement1(new Person("cyd", "Cyd", "faceplugin-fr", new float[][] {unit(3, 0f)}, Person.Origin.GALLERY_DIR), 2);
+            harness.processElement2(frame(1, unit(3, 0.1f)), 3);
+            assertThat(best(harness)).extracting(Match::personId).containsExactly((String) null);
         }
     }
 

@@ -157,7 +157,8 @@ public final class FaceStreamJob {
         // People are sharded by id across the gallery's subtasks (keyed state); each face is searched in every shard ...
         SingleOutputStreamOperator<ShardMatches> shardAnswers = updates.keyBy(Person::id).connect(withFaces.broadcast())
                 .transform("gallery shard", TypeInformation.of(ShardMatches.class),
-                        new GalleryShardOperator(settings.match(), settings.pipeline().recognizer().dimension()))
+                        new GalleryShardOperator(settings.match(), settings.pipeline().recognizer().dimension(),
+                                java.util.Set.copyOf(directoryPeople)))
                 .uid("gallery-shard");
         // ... and the shards' answers for a frame are merged into its matches.
         SingleOutputStreamOperator<MatchedFrame> matched = shardAnswers.keyBy(ShardMatches::frameKey)
