@@ -15,15 +15,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class MatchSerializationSchema implements KafkaRecordSerializationSchema<MatchRecord> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final String topic;
+    private final RecordBudget budget;
 
     public MatchSerializationSchema(String topic) {
+        this(topic, RecordBudget.unlimited());
+    }
+
+    /** Records that would not fit {@code budget} go to the dead-letter topic instead ({@link RecordBudget}). */
+    public MatchSerializationSchema(String topic, RecordBudget budget) {
         this.topic = topic;
+        this.budget = budget;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(MatchRecord match, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, match.captureTs(), match.camera().getBytes(StandardCharsets.UTF_8),
-                toJson(match).getBytes(StandardCharsets.UTF_8));
+        return budget.fit(new ProducerRecord<>(topic, null, match.captureTs(), match.camera().getBytes(StandardCharsets.UTF_8),
+                toJson(match).getBytes(StandardCharsets.UTF_8)));
     }
 
     public static String toJson(MatchRecord match) {

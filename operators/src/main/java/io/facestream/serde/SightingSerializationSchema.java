@@ -19,16 +19,23 @@ public final class SightingSerializationSchema implements KafkaRecordSerializati
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final String topic;
     private final String model;
+    private final RecordBudget budget;
 
     public SightingSerializationSchema(String topic, String model) {
+        this(topic, model, RecordBudget.unlimited());
+    }
+
+    /** Records that would not fit {@code budget} go to the dead-letter topic instead ({@link RecordBudget}). */
+    public SightingSerializationSchema(String topic, String model, RecordBudget budget) {
         this.topic = topic;
         this.model = model;
+        this.budget = budget;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(Sighting sighting, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, sighting.lastSeen(), sighting.camera().getBytes(StandardCharsets.UTF_8),
-                toJson(sighting, model).getBytes(StandardCharsets.UTF_8));
+        return budget.fit(new ProducerRecord<>(topic, null, sighting.lastSeen(), sighting.camera().getBytes(StandardCharsets.UTF_8),
+                toJson(sighting, model).getBytes(StandardCharsets.UTF_8)));
     }
 
     public static String toJson(Sighting sighting, String model) {

@@ -117,6 +117,22 @@ class SerdeTest {
     }
 
     @Test
+    void aResultLargerThanItsTopicTakesBecomesADeadLetterThatFitsItsOwn() {
+        RecordBudget budget = new RecordBudget(4_096, "kafka.results-max-bytes", "frames-dlq", 4_096);
+        MatchRecord small = new MatchRecord("cam-1", 7, NOW, "ann", "Ann", 0.8f, new float[4], new float[10], "m");
+        assertThat(new MatchSerializationSchema("face-matches", budget).serialize(small, null, null).topic())
+                .isEqualTo("face-matches");
+        MatchRecord huge = new MatchRecord("cam-1", 7, NOW, "ann", "A".repeat(10_000), 0.8f, new float[4], new float[10], "m");
+        ProducerRecord<byte[], byte[]> record = new MatchSerializationSchema("face-matches", budget).serialize(huge, null, null);
+        assertThat(record.topic()).isEqualTo("frames-dlq");
+        assertThat(new String(record.headers().lastHeader("error").value(), StandardCharsets.UTF_8))
+                .matches("a result of \\d+ bytes for topic 'face-matches' exceeds kafka.results-max-bytes=4096");
+        assertThat(new String(record.headers().lastHeader("error-stage").value(), StandardCharsets.UTF_8)).isEqualTo("output");
+        assertThat(record.value()).as("left out to fit the dead-letter topic").isNull();
+        assertThat(RecordBudget.sizeOf(record)).isLessThan(4_096);
+    }
+
+    @Test
     void matchesAreWrittenAsTheDocumentedJson() throws Exception {
         MatchRecord match = new MatchRecord("cam-1", 7, 1700000000123L, "ann", "Ann", 0.81234f,
                 new float[] {1.234f, 2, 3, 4}, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, "faceplugin-fr");

@@ -11,6 +11,7 @@ import io.facestream.serde.FrameDeserializationSchema;
 import io.facestream.serde.FrameRecord;
 import io.facestream.serde.MatchRecord;
 import io.facestream.serde.MatchSerializationSchema;
+import io.facestream.serde.RecordBudget;
 import io.facestream.serde.SightingSerializationSchema;
 import io.facestream.stream.AnalyzedFrame;
 import io.facestream.stream.DeadLetters;
@@ -291,7 +292,7 @@ public final class FaceStreamJob {
         String topic = config.get(JobOptions.KAFKA_MATCHES_TOPIC);
         return guarded(KafkaSink.<MatchRecord>builder()
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new MatchSerializationSchema(topic))
+                .setRecordSerializer(new MatchSerializationSchema(topic, resultsBudget(config)))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-matches")
                 .setKafkaProducerConfig(producerProperties(config))
@@ -302,7 +303,7 @@ public final class FaceStreamJob {
         String topic = config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC);
         return guarded(KafkaSink.<Sighting>builder()
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new SightingSerializationSchema(topic, model))
+                .setRecordSerializer(new SightingSerializationSchema(topic, model, resultsBudget(config)))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-sightings")
                 .setKafkaProducerConfig(producerProperties(config))
@@ -318,6 +319,12 @@ public final class FaceStreamJob {
                 .setTransactionalIdPrefix(config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX) + "-dlq")
                 .setKafkaProducerConfig(producerProperties(config))
                 .build(), topic, config);
+    }
+
+    /** What a results topic takes; a result that would not fit goes to the dead-letter topic instead. */
+    static RecordBudget resultsBudget(FaceStreamConfig config) {
+        return new RecordBudget(config.get(JobOptions.KAFKA_RESULTS_MAX_BYTES), JobOptions.KAFKA_RESULTS_MAX_BYTES.name(),
+                config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), config.get(JobOptions.KAFKA_DEAD_LETTER_MAX_BYTES));
     }
 
     /** The sink, stopping the job instead of silently dropping a transaction the broker aborted (see LossGuardedSink). */

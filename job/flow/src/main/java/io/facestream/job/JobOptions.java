@@ -27,6 +27,10 @@ public final class JobOptions {
             1_048_588L, 4_096, "The largest record the dead-letter topic takes (its `max.message.bytes`; the default is "
                     + "Kafka's). A dead letter that would be larger leaves out the original value, then headers, then key, "
                     + "and says so in its `dropped` header.");
+    public static final ConfigKey<Long> KAFKA_RESULTS_MAX_BYTES = ConfigKey.longValue("kafka.results-max-bytes",
+            1_048_588L, 4_096, "The largest record the matches and sightings topics take (their `max.message.bytes`; the "
+                    + "default is Kafka's). Every field of a result is bounded where it enters, so results stay far below; "
+                    + "one that would not fit goes to the dead-letter topic with the reason, instead of failing the job.");
     public static final ConfigKey<Long> FRAMES_MAX_CLOCK_SKEW_MS = ConfigKey.longValue("frames.max-clock-skew-ms",
             300_000L, 0, "A frame whose `capture-ts` is further ahead of the TaskManager's clock is a dead letter (as are "
                     + "negative ones and ones before 2000): no camera's clock can be that far ahead.");
@@ -70,7 +74,7 @@ public final class JobOptions {
 
     public static List<ConfigKey<?>> jobKeys() {
         return List.of(KAFKA_BOOTSTRAP_SERVERS, KAFKA_FRAMES_TOPIC, KAFKA_ENROLLMENTS_TOPIC, KAFKA_MATCHES_TOPIC,
-                KAFKA_SIGHTINGS_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_DEAD_LETTER_MAX_BYTES, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT_MS,
+                KAFKA_SIGHTINGS_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_DEAD_LETTER_MAX_BYTES, KAFKA_RESULTS_MAX_BYTES, KAFKA_GROUP_ID, KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_TRANSACTION_TIMEOUT_MS,
                 KAFKA_STARTING_OFFSETS, KAFKA_PROPERTIES, FRAMES_MAX_CLOCK_SKEW_MS, JOB_NAME, JOB_PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR,
                 STATE_BACKEND, FLINK);
     }

@@ -14,7 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeTopicsResult;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -81,6 +85,51 @@ public final class KafkaAccess {
         if (!missing.isEmpty()) {
             throw new ConfigException("Kafka at " + servers + " has no topic " + String.join(", ", missing)
                     + "; create the job's topics first (./facestream topics --bootstrap " + servers + " creates them with their settings)");
+        }
+        checkRecordSizes(config, properties);
+    }
+
+    /**
+     * Each topic the job writes takes the largest record the job may write to it, or the job does not start: a sink
+     * refused a record fails, Flink replays, it fails again, and no camera gets results while the job restarts.
+     */
+    static void checkRecordSizes(FaceStreamConfig config, Properties properties) {
+        Map<String, ConfigKey<Long>> limits = new LinkedHashMap<>();
+        if (config.get(StreamOptions.MATCHES_ENABLED)) {
+            limits.put(config.get(JobOptions.KAFKA_MATCHES_TOPIC), JobOptions.KAFKA_RESULTS_MAX_BYTES);
+        }
+        limits.put(config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC), JobOptions.KAFKA_RESULTS_MAX_BYTES);
+        limits.put(config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), JobOptions.KAFKA_DEAD_LETTER_MAX_BYTES);
+        List<String> tooSmall = new ArrayList<>();
+        try (Admin admin = Admin.create(properties)) {
+            List<ConfigResource> resources = limits.keySet().stream().map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+            Map<ConfigResource, Config> described = admin.describeConfigs(resources).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            for (Map.Entry<String, ConfigKey<Long>> limit : limits.entrySet()) {
+                Config topicConfig = described.get(new ConfigResource(ConfigResource.Type.TOPIC, limit.getKey()));
+                ConfigEntry entry = topicConfig == null ? null : topicConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry == null || entry.value() == null) {
+                    continue;
+                }
+                long takes = Long.parseLong(entry.value());
+                long writes = config.get(limit.getValue());
+                if (takes < writes) {
+                    tooSmall.add("'" + limit.getKey() + "' takes records up to max.message.bytes=" + takes + ", less than "
+                            + limit.getValue().name() + "=" + writes);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            // Without DescribeConfigs on the topics (an ACL a locked-down deployment may not grant) nothing is checked.
+            LOG.warn("could not read the record size limits (max.message.bytes) of topics {}: {}; starting without "
+                    + "checking them (grant the job's principal DescribeConfigs on them to have them checked)", limits.keySet(),
+                    (e.getCause() == null ? e : e.getCause()).toString());
+            return;
+        }
+        if (!tooSmall.isEmpty()) {
+            throw new ConfigException("topic " + String.join("; topic ", tooSmall) + ": raise the topic's max.message.bytes "
+                    + "or lower the setting to what the topic takes");
         }
     }
 
