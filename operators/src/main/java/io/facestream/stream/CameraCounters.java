@@ -32,8 +32,7 @@ public final class CameraCounters {
     public void inc(String camera) {
         Counter counter = camera == null ? null : counters.get(camera);
         if (counter == null) {
-            boolean ownCounter = camera != null && !camera.isEmpty() && camera.length() <= MAX_ID_LENGTH
-                    && !camera.equals(OTHER) && counters.size() < limit;
+            boolean ownCounter = ownLabel(camera) && counters.size() < limit;
             if (ownCounter) {
                 counter = group.addGroup(LABEL, camera).counter(name, new ThreadSafeSimpleCounter());
                 counters.put(camera, counter);
@@ -45,6 +44,11 @@ public final class CameraCounters {
             }
         }
         counter.inc();
+    }
+
+    /** Whether a camera id may be a label of its own: not missing, not too long, not the label of the rest. */
+    static boolean ownLabel(String camera) {
+        return camera != null && !camera.isEmpty() && camera.length() <= MAX_ID_LENGTH && !camera.equals(OTHER);
     }
 
     /** Cameras with a counter of their own (for tests). */

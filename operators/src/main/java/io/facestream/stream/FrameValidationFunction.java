@@ -13,7 +13,8 @@ import org.apache.flink.util.Collector;
 /**
  * Counts frames in and refuses, before any pixel is decoded, frames whose record or image
  * header is unusable (no camera id, bad header value, empty, truncated, not an image, over the
- * pixel or byte limit). Refusals go to the dead-letter output with their reason.
+ * pixel or byte limit). Refusals go to the dead-letter output with their reason. Also measures
+ * each camera's clock offset ({@link CameraClockOffsets}).
  */
 public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameRecord> {
     private final DecodeLimits limits;
@@ -21,6 +22,7 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
     private transient ImageDecoder decoder;
     private transient Counter framesIn;
     private transient CameraCounters framesInPerCamera;
+    private transient CameraClockOffsets clockOffsets;
     private transient Counter refusals;
     private transient Counter deadLetters;
     private transient org.apache.flink.api.common.accumulators.LongCounter deadLetterAccumulator;
@@ -41,6 +43,7 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
         OperatorMetrics metrics = new OperatorMetrics(getRuntimeContext().getMetricGroup());
         framesIn = metrics.counter(StreamMetrics.FRAMES_IN);
         framesInPerCamera = new CameraCounters(metrics, StreamMetrics.FRAMES_IN, cameraLimit);
+        clockOffsets = new CameraClockOffsets(metrics, cameraLimit);
         refusals = metrics.counter(StreamMetrics.DECODE_REFUSALS);
         deadLetters = metrics.counter(StreamMetrics.DEAD_LETTERS);
         deadLetterAccumulator = new org.apache.flink.api.common.accumulators.LongCounter();
@@ -57,6 +60,8 @@ public class FrameValidationFunction extends ProcessFunction<FrameRecord, FrameR
             ctx.output(DeadLetters.TAG, new DeadLetter(frame.raw(), DeadLetters.STAGE_INPUT, frame.problem()));
             return;
         }
+        // Here, before any decoding or queueing, the arrival time is the closest to when Kafka had the frame.
+        clockOffsets.observe(frame.camera(), frame.captureTs(), System.currentTimeMillis());
         try {
             decoder.check(frame.image());
         } catch (ImageRefusedException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facestream.track.CameraClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * What the preview shows, kept from the topics: each camera's latest frame (its JPEG), the faces matched in it,
- * its frame rate and the latency of its matches, the recent matches and sightings, and whether Kafka answers.
+ * its frame rate, the latency of its matches and its clock's offset, the recent matches and sightings, and whether
+ * Kafka answers.
  * Thread-safe: the poller writes, the HTTP threads read.
  */
 final class PreviewState {
@@ -26,6 +28,9 @@ final class PreviewState {
     /** A camera with no frame for this long is shown as silent. */
     static final long SILENT_AFTER_MS = 5_000;
     private static final long RATE_WINDOW_MS = 5_000;
+    /** A camera whose clock is further off than this is shown with its offset, for the operator to fix. */
+    static final long CLOCK_WRONG_MS = 2_000;
+    private static final long CLOCK_WINDOW_MS = 10_000;
 
     /** One camera's latest picture and its statistics. */
     static final class Camera {
@@ -37,6 +42,8 @@ final class PreviewState {
         final Deque<Long> arrivals = new ArrayDeque<>();
         final Map<Long, List<JsonNode>> facesBySeq = new LinkedHashMap<>();
         final Deque<Long> latencies = new ArrayDeque<>();
+        /** The least delay of recent frames: the camera's clock offset from this machine's, as the job measures it. */
+        CameraClock clock = CameraClock.UNKNOWN;
 
         Camera(String id) {
             this.id = id;
@@ -52,6 +59,7 @@ final class PreviewState {
 
     synchronized void frame(String camera, long frameSeq, long captureTs, byte[] jpeg, long now) {
         Camera state = camera(camera, now);
+        state.clock = state.clock.observe(captureTs, now, CLOCK_WINDOW_MS);
         if (frameSeq < state.frameSeq && captureTs <= state.captureTs) {
             return; // an older frame arriving late: the picture only moves forward
         }
@@ -128,6 +136,8 @@ final class PreviewState {
             node.put("fps", camera.arrivals.size() < 2 ? 0
                     : Math.round(10.0 * (camera.arrivals.size() - 1) * 1000 / Math.max(1, camera.arrivals.peekLast()
                     - camera.arrivals.peekFirst())) / 10.0);
+            node.put("clockOffsetMs", camera.clock.offsetMs());
+            node.put("clockWrong", camera.clock.known() && Math.abs(camera.clock.offsetMs()) > CLOCK_WRONG_MS);
             node.put("latencyP50Ms", percentile(camera.latencies, 50));
             node.put("latencyP99Ms", percentile(camera.latencies, 99));
             ArrayNode faces = node.putArray("faces");

@@ -99,6 +99,8 @@ class PreviewPageITCase {
                         .serialize(open, null, null);
                 producer.sendRaw(record);
             }
+            // A camera whose clock is five minutes slow: shown with its offset, for the operator to fix.
+            producer.sendFrame(frames, "cam-slow", 1, now - 300_000, cameras.get("cam-franck"));
             producer.flush();
         }
 
@@ -117,7 +119,9 @@ class PreviewPageITCase {
                     assertThat(browser.findElements(By.cssSelector(card + " svg rect.known"))).hasSize(1);
                 }
                 assertThat(text(browser, "#sightings")).contains("open Franck track 4").contains("open Cap track 4");
-                assertThat(text(browser, "#status")).contains("2 camera(s)");
+                assertThat(text(browser, "#status")).contains("3 camera(s)");
+                wait.until(page -> text(page, "[data-camera='cam-slow'] .clock").contains("clock 5.0 min behind"));
+                assertThat(text(browser, "[data-camera='cam-franck'] .clock")).as("a right clock says nothing").isEmpty();
                 Path target = Path.of("target");
                 Files.createDirectories(target);
                 Files.write(target.resolve("preview.png"),
