@@ -31,6 +31,50 @@ final class Monitoring {
         List<String> problems = new ArrayList<>(dashboardProvisioned(variant.objects()));
         problems.addAll(podMonitorScrapesTheJob(variant));
         problems.addAll(prometheusMayScrape(variant));
+        problems.addAll(restartsBoundedAndAlerted(variant));
+        return problems;
+    }
+
+    static final String RESTARTS_METRIC = "flink_jobmanager_job_numRestarts";
+
+    /**
+     * A restart strategy that gives up (a failure that comes back at every attempt must end, not loop for ever), and an
+     * alert rule on the job's restarts so a person hears of it long before.
+     */
+    static List<String> restartsBoundedAndAlerted(Variant variant) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> flink = variant.flinkConfiguration();
+        String type = flink.getOrDefault("restart-strategy.type", "");
+        switch (type) {
+            case "exponential-delay", "exponentialdelay", "exponential-delay-restart-strategy" -> {
+                String attempts = flink.getOrDefault("restart-strategy.exponential-delay.attempts-before-reset-backoff", "");
+                if (!attempts.matches("[1-9][0-9]{0,3}")) {
+                    problems.add("restart-strategy.exponential-delay.attempts-before-reset-backoff is '" + attempts
+                            + "': the exponential-delay strategy restarts for ever unless given a number of attempts");
+                }
+            }
+            case "fixed-delay", "fixeddelay", "fixed-delay-restart-strategy" -> {
+                String attempts = flink.getOrDefault("restart-strategy.fixed-delay.attempts", "");
+                if (!attempts.matches("[1-9][0-9]{0,3}")) {
+                    problems.add("restart-strategy.fixed-delay.attempts is '" + attempts + "', not a bounded number of attempts");
+                }
+            }
+            case "failure-rate", "failurerate", "failure-rate-restart-strategy", "none", "off", "disable" -> {
+            }
+            default -> problems.add("restart-strategy.type is '" + type + "': with checkpoints, Flink's default restarts"
+                    + " for ever; set a bounded strategy");
+        }
+        boolean alerted = false;
+        for (JsonNode rule : Manifests.ofKind(variant.objects(), "PrometheusRule")) {
+            for (JsonNode group : rule.at("/spec/groups")) {
+                for (JsonNode alert : group.path("rules")) {
+                    alerted |= alert.has("alert") && alert.path("expr").asText().contains(RESTARTS_METRIC);
+                }
+            }
+        }
+        if (!alerted) {
+            problems.add("no PrometheusRule alerts on " + RESTARTS_METRIC + ": a job restarting in a loop goes unnoticed");
+        }
         return problems;
     }
 

@@ -48,6 +48,26 @@ class MonitoringChecksCatchBrokenManifestsIT {
     }
 
     @Test
+    void anUnboundedRestartStrategyOrNoAlertOnRestartsIsCaught() {
+        for (Variant variant : List.of(OperatorManifestsIT.variant(), StatefulSetManifestsIT.variant())) {
+            assertThat(Monitoring.restartsBoundedAndAlerted(variant)).isEmpty();
+            List<JsonNode> objects = copy(variant);
+            objects.remove(find(objects, "PrometheusRule", "facestream"));
+            assertThat(Monitoring.restartsBoundedAndAlerted(Variant.of(objects))).containsExactly(
+                    "no PrometheusRule alerts on flink_jobmanager_job_numRestarts: a job restarting in a loop goes unnoticed");
+        }
+        List<JsonNode> objects = copy(OperatorManifestsIT.variant());
+        ObjectNode flink = (ObjectNode) Manifests.single(objects, "FlinkDeployment").at("/spec/flinkConfiguration");
+        flink.remove("restart-strategy.exponential-delay.attempts-before-reset-backoff");
+        assertThat(Monitoring.restartsBoundedAndAlerted(Variant.of(objects))).containsExactly(
+                "restart-strategy.exponential-delay.attempts-before-reset-backoff is '': the exponential-delay strategy"
+                        + " restarts for ever unless given a number of attempts");
+        flink.remove("restart-strategy.type");
+        assertThat(Monitoring.restartsBoundedAndAlerted(Variant.of(objects))).containsExactly(
+                "restart-strategy.type is '': with checkpoints, Flink's default restarts for ever; set a bounded strategy");
+    }
+
+    @Test
     void aPodMonitorThatMissesARoleOrNamesAnotherPortIsCaught() {
         List<JsonNode> operator = copy(OperatorManifestsIT.variant());
         ((ObjectNode) find(operator, "PodMonitor", "facestream").at("/spec/selector/matchLabels")).put("component", "jobmanager");

@@ -45,13 +45,15 @@ import org.junit.jupiter.api.io.TempDir;
  * The Grafana dashboard of deploy/grafana/facestream.json against the job itself: it is Grafana dashboard JSON
  * whose panels query a Prometheus data source chosen by a variable, and every metric its queries name is one the
  * job really exports through Flink's Prometheus reporter (scraped from a local run that analysed frames and took a
- * checkpoint), except the few that another exporter provides ({@link #FROM_OTHER_EXPORTERS}).
+ * checkpoint), except the few that another exporter provides ({@link #FROM_OTHER_EXPORTERS}); and so is every metric
+ * the alert rules of deploy/grafana/alerts.yaml name.
  */
 @Tag("model")
 @Tag("flink")
 @Tag("kafka")
 class DashboardMetricsITCase {
     static final Path DASHBOARD = JobTestSupport.modelsDir().getParent().resolve("deploy/grafana/facestream.json");
+    static final Path ALERTS = DASHBOARD.resolveSibling("alerts.yaml");
 
     /** Metrics the dashboard may name although Flink never exports them, each with the exporter that does. */
     static final Map<String, String> FROM_OTHER_EXPORTERS = Map.of(
@@ -137,6 +139,17 @@ class DashboardMetricsITCase {
         List<String> unknown = unknownMetrics(dashboard, exported);
         assertThat(unknown).as("metrics the dashboard %s queries that the job does not export (all %d scraped names in %s)",
                 DASHBOARD, exported.size(), dump.toAbsolutePath()).isEmpty();
+
+        // The alert rules too: an alert on a metric nobody exports never fires.
+        List<String> alertMetrics = new ArrayList<>();
+        Matcher alertExpr = Pattern.compile("(?m)^\\s*expr:\\s*(.+)$").matcher(Files.readString(ALERTS));
+        while (alertExpr.find()) {
+            alertMetrics.addAll(PromQl.metricNames(alertExpr.group(1)));
+        }
+        assertThat(alertMetrics).as("metrics of %s", ALERTS).contains("flink_jobmanager_job_numRestarts",
+                "flink_taskmanager_job_task_operator_facestream_camera_clockOffsetMs");
+        assertThat(alertMetrics).as("metrics %s alerts on that the job does not export", ALERTS)
+                .allSatisfy(metric -> assertThat(exported).contains(metric));
 
         // Not vacuous: a misspelt metric in a real panel is named.
         ObjectNode broken = dashboard.deepCopy();
