@@ -257,8 +257,10 @@ class LockdownChecksCatchBrokenManifestsIT {
         Map<String, String> conf = new HashMap<>(OperatorManifestsIT.variant().flinkConfiguration());
         conf.put("web.submit.enable", "true");
         conf.remove("web.cancel.enable");
+        conf.remove(RestExposure.ALLOW_ORIGIN);
         assertThat(RestExposure.webSubmitAndCancelDisabled(conf))
-                .containsExactly("web.submit.enable is true, not false", "web.cancel.enable is not set (true), not false");
+                .containsExactly("web.submit.enable is true, not false", "web.cancel.enable is not set (true), not false",
+                        "web.access-control-allow-origin is *, not one origin: any web page may read the REST API");
     }
 
     // RBAC

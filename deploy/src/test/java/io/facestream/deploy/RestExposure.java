@@ -15,16 +15,25 @@ final class RestExposure {
     static final String AUTH_TYPE = "nginx.ingress.kubernetes.io/auth-type";
     static final String AUTH_SECRET = "nginx.ingress.kubernetes.io/auth-secret";
 
+    static final String ALLOW_ORIGIN = "web.access-control-allow-origin";
+
     private RestExposure() {
     }
 
-    /** web.submit.enable and web.cancel.enable are "false" (no jar upload or run; no cancel button). */
+    /**
+     * web.submit.enable and web.cancel.enable are "false" (no jar upload or run; no cancel button), and
+     * web.access-control-allow-origin names one origin (Flink's default "*" lets any web page read the REST API).
+     */
     static List<String> webSubmitAndCancelDisabled(Map<String, String> flinkConfiguration) {
         List<String> problems = new ArrayList<>();
         for (String key : List.of("web.submit.enable", "web.cancel.enable")) {
             if (!"false".equals(flinkConfiguration.get(key))) {
                 problems.add(key + " is " + flinkConfiguration.getOrDefault(key, "not set (true)") + ", not false");
             }
+        }
+        String origin = flinkConfiguration.getOrDefault(ALLOW_ORIGIN, "*");
+        if (!origin.matches("https?://[^*\\s,]+")) {
+            problems.add(ALLOW_ORIGIN + " is " + origin + ", not one origin: any web page may read the REST API");
         }
         return problems;
     }

@@ -215,7 +215,8 @@ public final class FaceStreamJob {
             // Older checkpoints to go back to if the broker aborted a checkpoint's transactions (RELIABILITY.md).
             flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
             // The web UI of a local run is for this machine (flink.rest.bind-address opens it wider), and nobody
-            // uploads jars to it: what reaches it cannot run code.
+            // uploads jars to it. Flink's REST API still takes a job graph on POST /jobs (how `flink run` submits;
+            // no setting removes it), so only this machine must reach it; below, no other web page may read it.
             flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
             flink.set(RestOptions.ADDRESS, "127.0.0.1");
             flink.set(WebOptions.SUBMIT_ENABLE, false);
@@ -227,6 +228,11 @@ public final class FaceStreamJob {
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         Configuration passThrough = Configuration.fromMap(config.withPrefix(JobOptions.FLINK));
         flink.addAll(passThrough);
+        if (local && !passThrough.contains(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+            // Flink answers every origin ("*"): any web page open in a browser on this machine could read the job's
+            // configuration, metrics and exceptions. Only the UI's own pages may.
+            flink.set(WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN, "http://localhost:" + flink.get(RestOptions.PORT));
+        }
         return flink;
     }
 

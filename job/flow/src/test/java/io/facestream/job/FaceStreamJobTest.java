@@ -77,6 +77,10 @@ class FaceStreamJobTest {
         org.apache.flink.configuration.Configuration local = FaceStreamJob.flinkConfiguration(InMemoryJob.config(Map.of()), true);
         assertThat(local.get(org.apache.flink.configuration.RestOptions.BIND_ADDRESS)).isEqualTo("127.0.0.1");
         assertThat(local.get(org.apache.flink.configuration.WebOptions.SUBMIT_ENABLE)).isFalse();
+        assertThat(local.get(org.apache.flink.configuration.WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN))
+                .as("no other web page reads the REST API").isEqualTo("http://localhost:8081");
+        assertThat(FaceStreamJob.flinkConfiguration(InMemoryJob.config(Map.of("flink.rest.port", "18081")), true)
+                .get(org.apache.flink.configuration.WebOptions.ACCESS_CONTROL_ALLOW_ORIGIN)).isEqualTo("http://localhost:18081");
         org.apache.flink.configuration.Configuration opened = FaceStreamJob.flinkConfiguration(
                 InMemoryJob.config(Map.of("flink.rest.bind-address", "0.0.0.0")), true);
         assertThat(opened.get(org.apache.flink.configuration.RestOptions.BIND_ADDRESS)).isEqualTo("0.0.0.0");
