@@ -48,4 +48,17 @@ class TextLimitsTest {
         assertThat(TextLimits.quote("a".repeat(100))).isEqualTo("a".repeat(40) + "...");
         assertThat(TextLimits.quote("it's\n")).isEqualTo("it\\u{27}s\\u{A}");
     }
+
+    @Test
+    void anEnrollmentWithMorePhotosThanTheBoundIsRefusedBeforeAnyIsDecoded() {
+        String photo = "\"" + java.util.Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}) + "\"";
+        String many = String.join(",", java.util.Collections.nCopies(EnrollmentRequest.MAX_IMAGES + 1, photo));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EnrollmentRequest.parse("ann",
+                        ("{\"name\": \"Ann\", \"images\": [" + many + "]}").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(EnrollmentRequest.InvalidEnrollmentException.class)
+                .hasMessage("\"images\" has 17 photos, more than the 16 an enrollment may have");
+        String enough = String.join(",", java.util.Collections.nCopies(EnrollmentRequest.MAX_IMAGES, photo));
+        assertThat(EnrollmentRequest.parse("ann", ("{\"name\": \"Ann\", \"images\": [" + enough + "]}")
+                .getBytes(StandardCharsets.UTF_8)).images()).hasSize(EnrollmentRequest.MAX_IMAGES);
+    }
 }
