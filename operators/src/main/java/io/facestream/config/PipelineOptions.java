@@ -71,6 +71,10 @@ public final class PipelineOptions {
     public static final ConfigKey<Long> DECODE_MAX_BYTES = ConfigKey.longValue("decode.max-bytes", 32L * 1024 * 1024, 1,
             "Encoded images larger than this are refused.");
 
+    public static final ConfigKey<Long> DECODE_MAX_MEMORY_MB = ConfigKey.longValue("decode.max-memory-mb", 0L, 0,
+            "Native memory (MiB) that the frames being decoded and analysed in one TaskManager may hold at once; a frame"
+            + " waits for room. At least one image of `decode.max-pixels` (7 bytes a pixel with alpha); 0: room for two.");
+
     public static final ConfigKey<String> INFERENCE_DEVICE = ConfigKey.custom("inference.device", "auto",
             value -> {
                 InferenceDevice.parse(value);
@@ -93,7 +97,7 @@ public final class PipelineOptions {
     public static List<ConfigKey<?>> all() {
         return List.of(MODELS_DIR, MODELS_MANIFEST, DETECTOR_MODEL, DETECTOR_SCORE_THRESHOLD, DETECTOR_NMS_IOU,
                 DETECTOR_MIN_FACE_SIZE, DETECTOR_MAX_FACES, DETECTOR_INPUT_SIZE, DETECTOR_SECOND_LOOK_BELOW_PX,
-                DETECTOR_SECOND_LOOK_THRESHOLD, DETECTOR_SECOND_LOOK_MAX_FACES, ALIGN_SMOOTH_BELOW_PX, RECOGNIZER_MODEL, RECOGNIZER_THRESHOLD, DECODE_MAX_PIXELS, DECODE_MAX_BYTES,
+                DETECTOR_SECOND_LOOK_THRESHOLD, DETECTOR_SECOND_LOOK_MAX_FACES, ALIGN_SMOOTH_BELOW_PX, RECOGNIZER_MODEL, RECOGNIZER_THRESHOLD, DECODE_MAX_PIXELS, DECODE_MAX_BYTES, DECODE_MAX_MEMORY_MB,
                 INFERENCE_DEVICE, INFERENCE_INTRA_OP_THREADS, INFERENCE_INTER_OP_THREADS, INFERENCE_DYNAMIC_BATCH);
     }
 }

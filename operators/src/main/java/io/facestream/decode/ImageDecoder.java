@@ -5,7 +5,6 @@ import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
-import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
@@ -15,10 +14,25 @@ import org.opencv.imgproc.Imgproc;
  * over white, and EXIF orientation is applied for JPEG.
  */
 public final class ImageDecoder implements Serializable {
+    /** Rows of a transparent image composed at a time. */
+    static final int STRIP_ROWS = 64;
     private final DecodeLimits limits;
 
     public ImageDecoder(DecodeLimits limits) {
         this.limits = limits;
+    }
+
+    /**
+     * Native memory an image of this many pixels takes while decoded and analysed: the decoded pixels (four bytes
+     * with alpha) and the 8-bit BGR image the analysis reads (a composed strip's temporaries are negligible). A 16-bit
+     * image takes twice the decoded part for a moment, while it is scaled down.
+     */
+    public static long nativeBytes(long pixels, boolean alpha) {
+        return pixels * ((alpha ? 4 : 3) + 3);
+    }
+
+    public static long nativeBytes(ImageHeader header) {
+        return nativeBytes(header.pixels(), header.hasAlpha());
     }
 
     /** Reads and checks the header only: cheap, and safe on hostile input. */
@@ -70,56 +84,80 @@ public final class ImageDecoder implements Serializable {
 
     private static Mat toBgr8(Mat image) {
         Mat current = image;
-        if (current.depth() != CvType.CV_8U) {
-            Mat eight = new Mat();
-            double scale = current.depth() == CvType.CV_16U ? 1.0 / 257.0 : 1.0;
-            current.convertTo(eight, CvType.CV_8U, scale);
-            current.release();
-            current = eight;
+        try {
+            if (current.depth() != CvType.CV_8U) {
+                Mat eight = new Mat();
+                double scale = current.depth() == CvType.CV_16U ? 1.0 / 257.0 : 1.0;
+                try {
+                    current.convertTo(eight, CvType.CV_8U, scale);
+                } catch (RuntimeException e) {
+                    eight.release();
+                    throw e;
+                }
+                current.release();
+                current = eight;
+            }
+            switch (current.channels()) {
+                case 3:
+                    Mat same = current;
+                    current = null; // the caller's now
+                    return same;
+                case 1:
+                    Mat bgr = new Mat();
+                    try {
+                        Imgproc.cvtColor(current, bgr, Imgproc.COLOR_GRAY2BGR);
+                    } catch (RuntimeException e) {
+                        bgr.release();
+                        throw e;
+                    }
+                    return bgr;
+                case 4:
+                    return composeOverWhite(current);
+                default:
+                    throw new ImageRefusedException("unsupported number of channels: " + current.channels());
+            }
+        } finally {
+            if (current != null) {
+                current.release();
+            }
         }
-        int channels = current.channels();
-        if (channels == 3) {
-            return current;
-        }
-        Mat bgr = new Mat();
-        if (channels == 1) {
-            Imgproc.cvtColor(current, bgr, Imgproc.COLOR_GRAY2BGR);
-        } else if (channels == 4) {
-            composeOverWhite(current, bgr);
-        } else {
-            current.release();
-            throw new ImageRefusedException("unsupported number of channels: " + channels);
-        }
-        current.release();
-        return bgr;
     }
 
-    /** out = colour * alpha + white * (1 - alpha), so transparent areas do not turn into black shapes. */
-    private static void composeOverWhite(Mat bgra, Mat out) {
-        java.util.List<Mat> planes = new java.util.ArrayList<>();
-        Core.split(bgra, planes);
-        Mat alpha = new Mat();
-        planes.get(3).convertTo(alpha, CvType.CV_32F, 1.0 / 255.0);
+    /**
+     * out = white - (white - colour) * alpha, so transparent areas do not turn into black shapes. Composed a strip of
+     * rows at a time in 8-bit arithmetic: besides the decoded image and the result, only a strip's temporaries exist
+     * (a whole-image float version once took seven times the decoded image's memory).
+     */
+    static Mat composeOverWhite(Mat bgra) {
+        Mat out = new Mat(bgra.rows(), bgra.cols(), CvType.CV_8UC3);
         Mat inverse = new Mat();
-        Core.subtract(Mat.ones(alpha.size(), CvType.CV_32F), alpha, inverse);
-        java.util.List<Mat> composed = new java.util.ArrayList<>();
-        for (int c = 0; c < 3; c++) {
-            Mat plane = new Mat();
-            planes.get(c).convertTo(plane, CvType.CV_32F);
-            Core.multiply(plane, alpha, plane);
-            Mat white = new Mat();
-            Core.multiply(inverse, new Scalar(255.0), white);
-            Core.add(plane, white, plane);
-            Mat plane8 = new Mat();
-            plane.convertTo(plane8, CvType.CV_8U);
-            composed.add(plane8);
-            plane.release();
-            white.release();
+        Mat alpha = new Mat();
+        Mat alpha3 = new Mat();
+        try {
+            for (int top = 0; top < bgra.rows(); top += STRIP_ROWS) {
+                int bottom = Math.min(bgra.rows(), top + STRIP_ROWS);
+                Mat in = bgra.rowRange(top, bottom);
+                Mat composed = out.rowRange(top, bottom); // a view: written in place
+                try {
+                    Imgproc.cvtColor(in, inverse, Imgproc.COLOR_BGRA2BGR);
+                    Core.bitwise_not(inverse, inverse);
+                    Core.extractChannel(in, alpha, 3);
+                    Imgproc.cvtColor(alpha, alpha3, Imgproc.COLOR_GRAY2BGR);
+                    Core.multiply(inverse, alpha3, composed, 1.0 / 255.0);
+                    Core.bitwise_not(composed, composed);
+                } finally {
+                    in.release();
+                    composed.release();
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        } finally {
+            inverse.release();
+            alpha.release();
+            alpha3.release();
         }
-        Core.merge(composed, out);
-        planes.forEach(Mat::release);
-        composed.forEach(Mat::release);
-        alpha.release();
-        inverse.release();
     }
 }

@@ -1,6 +1,7 @@
 package io.facestream.detect;
 
 import io.facestream.inference.InferenceOutputs;
+import io.facestream.inference.InputBuffers;
 import io.facestream.inference.InferenceSession;
 import io.facestream.model.DetectorModel;
 import io.facestream.model.ImagePreprocessor;
@@ -28,20 +29,13 @@ public final class FaceDetector implements AutoCloseable {
     private final List<String> outputNames = new ArrayList<>();
     /** Anchors depend on the input's size: one decoder per size met (a camera's frames all have one). */
     private final Map<Long, RetinaFaceDecoder> decoders = new ConcurrentHashMap<>();
-    /** The 4.9 MB input tensor is reused per analysis thread instead of allocated per frame. */
-    private final ThreadLocal<FloatBuffer> inputBuffers;
+    /** The 4.9 MB input tensor is reused per analysis thread, direct, instead of allocated (and copied) per frame. */
+    private final InputBuffers inputBuffers = new InputBuffers();
 
     public FaceDetector(DetectorModel model, InferenceSession session, DetectorSettings settings) {
         this.model = model;
         this.session = session;
         this.settings = settings;
-        InputSpec input = model.input();
-        // Room for the largest input this detector runs: the manifest's shape, rounded up to its size multiple when
-        // frames run at their own size, or a second look's square, whichever is larger.
-        int multiple = Math.max(1, model.sizeMultiple());
-        int largest = Math.max(roundUp(input.height(), multiple) * roundUp(input.width(), multiple),
-                settings.secondLook().on() ? DetectorSettings.SecondLook.inputPx() * DetectorSettings.SecondLook.inputPx() : 0);
-        this.inputBuffers = ThreadLocal.withInitial(() -> FloatBuffer.allocate(input.channels() * largest));
         for (int stride : model.decoder().strides()) {
             outputNames.add(model.decoder().scoresOutput(stride));
             outputNames.add(model.decoder().boxesOutput(stride));
@@ -144,9 +138,7 @@ public final class FaceDetector implements AutoCloseable {
     private List<DetectedFace> infer(Mat image, int width, int height, float threshold) {
         InputSpec input = model.input();
         InputSpec sized = width == input.width() && height == input.height() ? input : input.withSize(height, width);
-        FloatBuffer tensor = inputBuffers.get();
-        tensor.clear();
-        tensor.limit(input.channels() * height * width);
+        FloatBuffer tensor = inputBuffers.get(input.channels() * height * width);
         ImagePreprocessor.write(image, sized, tensor, 0);
         InferenceOutputs outputs = session.run(input.name(), tensor,
                 new long[] {1, input.channels(), height, width}, outputNames);

@@ -1,6 +1,7 @@
 package io.facestream.embed;
 
 import io.facestream.inference.InferenceOutputs;
+import io.facestream.inference.InputBuffers;
 import io.facestream.inference.InferenceSession;
 import io.facestream.model.ImagePreprocessor;
 import io.facestream.model.InputSpec;
@@ -15,6 +16,7 @@ public final class FaceEmbedder implements AutoCloseable {
     private final RecognizerModel model;
     private final InferenceSession session;
     private final int maxBatch;
+    private final InputBuffers inputBuffers = new InputBuffers();
     private final IntConsumer batchSizes;
 
     /** {@code batchSizes} hears the number of crops of every recognizer call. */
@@ -38,7 +40,7 @@ public final class FaceEmbedder implements AutoCloseable {
         java.util.ArrayList<float[]> embeddings = new java.util.ArrayList<>(alignedCrops.size());
         for (int start = 0; start < alignedCrops.size(); start += maxBatch) {
             int count = Math.min(maxBatch, alignedCrops.size() - start);
-            FloatBuffer tensor = FloatBuffer.allocate(count * perImage);
+            FloatBuffer tensor = inputBuffers.get(count * perImage);
             for (int i = 0; i < count; i++) {
                 ImagePreprocessor.write(alignedCrops.get(start + i), input, tensor, i * perImage);
             }

@@ -14,7 +14,11 @@ public final class ImagePreprocessor {
     private ImagePreprocessor() {
     }
 
-    /** Writes one image at {@code offset} floats into {@code buffer} (for batches). */
+    /**
+     * Writes one image at {@code offset} floats into {@code buffer} (for batches): a heap buffer, or a direct one,
+     * which ONNX Runtime reads in place (a heap buffer it copies into a new direct buffer on every run, which only a
+     * garbage collection frees). Written a row at a time with bulk puts.
+     */
     public static void write(Mat bgr, InputSpec input, FloatBuffer buffer, int offset) {
         if (bgr.type() != CvType.CV_8UC3) {
             throw new IllegalArgumentException("expected an 8-bit BGR image, got type " + CvType.typeToString(bgr.type()));
@@ -24,32 +28,34 @@ public final class ImagePreprocessor {
         int rows = Math.min(bgr.rows(), height);
         int cols = Math.min(bgr.cols(), width);
         int plane = width * height;
-        float[] out = buffer.array();
-        int base = buffer.arrayOffset() + offset;
         boolean rgb = input.channelOrder() == InputSpec.ChannelOrder.RGB;
-        for (int c = 0; c < 3; c++) {
-            float pad = (0f - input.mean()[c]) / input.std()[c];
-            java.util.Arrays.fill(out, base + c * plane, base + (c + 1) * plane, pad);
-        }
-        byte[] row = new byte[bgr.cols() * 3];
         float[] scale = new float[3];
         float[] shift = new float[3];
+        float[][] padding = new float[3][width];
+        float[][] out = new float[3][width];
         for (int c = 0; c < 3; c++) {
             scale[c] = 1f / input.std()[c];
             shift[c] = -input.mean()[c] / input.std()[c];
+            java.util.Arrays.fill(padding[c], shift[c]); // a black pixel, normalised
+            java.util.Arrays.fill(out[c], cols, width, shift[c]);
         }
-        for (int y = 0; y < rows; y++) {
-            bgr.get(y, 0, row);
-            int rowBase = base + y * width;
-            for (int x = 0; x < cols; x++) {
-                int b = row[3 * x] & 0xFF;
-                int g = row[3 * x + 1] & 0xFF;
-                int r = row[3 * x + 2] & 0xFF;
-                int first = rgb ? r : b;
-                int third = rgb ? b : r;
-                out[rowBase + x] = first * scale[0] + shift[0];
-                out[rowBase + plane + x] = g * scale[1] + shift[1];
-                out[rowBase + 2 * plane + x] = third * scale[2] + shift[2];
+        byte[] row = new byte[bgr.cols() * 3];
+        for (int y = 0; y < height; y++) {
+            float[][] line = padding;
+            if (y < rows) {
+                bgr.get(y, 0, row);
+                for (int x = 0; x < cols; x++) {
+                    int b = row[3 * x] & 0xFF;
+                    int g = row[3 * x + 1] & 0xFF;
+                    int r = row[3 * x + 2] & 0xFF;
+                    out[0][x] = (rgb ? r : b) * scale[0] + shift[0];
+                    out[1][x] = g * scale[1] + shift[1];
+                    out[2][x] = (rgb ? b : r) * scale[2] + shift[2];
+                }
+                line = out;
+            }
+            for (int c = 0; c < 3; c++) {
+                buffer.put(offset + c * plane + y * width, line[c], 0, width);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.facestream.pipeline;
 import io.facestream.align.FaceAligner;
 import io.facestream.align.FaceLooks;
 import io.facestream.batching.MicroBatcher;
+import io.facestream.decode.DecodeBudget;
 import io.facestream.decode.ImageDecoder;
 import io.facestream.decode.OpenCvLoader;
 import io.facestream.detect.DetectedFace;
@@ -33,6 +34,7 @@ import org.opencv.core.Mat;
 public final class FacePipeline implements AutoCloseable {
     private final PipelineSettings settings;
     private final ImageDecoder decoder;
+    private final DecodeBudget decodeBudget;
     private final FaceDetector detector;
     private final FaceAligner aligner;
     private final FaceEmbedder embedder;
@@ -43,6 +45,7 @@ public final class FacePipeline implements AutoCloseable {
     private FacePipeline(PipelineSettings settings, FaceDetector detector, FaceEmbedder embedder, StageListener listener) {
         this.settings = settings;
         this.decoder = new ImageDecoder(settings.decodeLimits());
+        this.decodeBudget = DecodeBudget.shared(settings.decodeLimits().maxBytesInFlight());
         this.detector = detector;
         this.aligner = new FaceAligner(settings.recognizer(), settings.smoothBelowPx());
         this.embedder = embedder;
@@ -96,14 +99,22 @@ public final class FacePipeline implements AutoCloseable {
     }
 
     private ImageAnalysis analyze(byte[] encoded, boolean embed, RecentFaces recent, long timestampMs) {
-        long start = System.nanoTime();
-        Mat image = decoder.decode(encoded);
-        listener.decoded(System.nanoTime() - start);
-        try {
-            return analyze(image, embed, recent, timestampMs);
-        } finally {
-            image.release();
+        // The image's native memory is reserved before it exists and given back once it is released.
+        try (DecodeBudget.Reservation reserved = decodeBudget.reserve(ImageDecoder.nativeBytes(decoder.check(encoded)))) {
+            long start = System.nanoTime();
+            Mat image = decoder.decode(encoded);
+            listener.decoded(System.nanoTime() - start);
+            try {
+                return analyze(image, embed, recent, timestampMs);
+            } finally {
+                image.release();
+            }
         }
+    }
+
+    /** Native memory reserved by the images being decoded and analysed in this process now. */
+    public long decodeMemoryInUse() {
+        return decodeBudget.inUseBytes();
     }
 
     /** Analyses a decoded BGR image. */

@@ -80,7 +80,7 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
         return new PipelineSettings(detector, recognizer, detection,
                 (float) (threshold != null ? threshold : recognizer.defaultMatchThreshold()),
                 config.get(PipelineOptions.ALIGN_SMOOTH_BELOW_PX),
-                new DecodeLimits(config.get(PipelineOptions.DECODE_MAX_PIXELS), config.get(PipelineOptions.DECODE_MAX_BYTES)),
+                decodeLimits(config),
                 inference, Batching.OFF);
     }
 
@@ -98,5 +98,17 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
 
     public PipelineSettings withBatching(Batching newBatching) {
         return new PipelineSettings(detector, recognizer, detection, matchThreshold, smoothBelowPx, decodeLimits, inference, newBatching);
+    }
+
+    private static DecodeLimits decodeLimits(FaceStreamConfig config) {
+        long pixels = config.get(PipelineOptions.DECODE_MAX_PIXELS);
+        long bytes = config.get(PipelineOptions.DECODE_MAX_BYTES);
+        long memoryMb = config.get(PipelineOptions.DECODE_MAX_MEMORY_MB);
+        try {
+            return memoryMb == 0 ? new DecodeLimits(pixels, bytes) : new DecodeLimits(pixels, bytes, memoryMb * 1024 * 1024);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("configuration key '" + PipelineOptions.DECODE_MAX_MEMORY_MB.name() + "': "
+                    + e.getMessage());
+        }
     }
 }

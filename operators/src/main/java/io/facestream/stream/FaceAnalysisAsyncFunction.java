@@ -83,6 +83,7 @@ public class FaceAnalysisAsyncFunction extends RichAsyncFunction<FrameRecord, An
         recentFaces = new RecentFacesByCamera(settings.reuse(), MAX_REMEMBERED_FACES);
         metrics.group().gauge(StreamMetrics.ASYNC_IN_FLIGHT, () -> inFlight.size());
         metrics.group().gauge(StreamMetrics.ANALYSIS_QUEUE, () -> executor.getQueue().size());
+        metrics.group().gauge(StreamMetrics.DECODE_MEMORY_IN_USE, () -> pipeline.decodeMemoryInUse());
         LOG.info("face analysis ready on {} with {} threads, recognizer batch {}", pipeline.device(), threads,
                 pipeline.recognizerBatch());
     }

@@ -29,6 +29,8 @@ public final class StreamMetrics {
     public static final String FACES_OVER_LIMIT = "facesOverLimit";
     /** Frames waiting for an analysis thread (not yet started). */
     public static final String ANALYSIS_QUEUE = "analysisQueue";
+    /** Native memory the frames being decoded and analysed hold now, within decode.max-memory-mb. */
+    public static final String DECODE_MEMORY_IN_USE = "decodeMemoryInUseBytes";
     /** Frames without any face (they complete without output). */
     public static final String FRAMES_WITHOUT_FACES = "framesWithoutFaces";
     /** Bytes of the shard's in-memory index of its people. */

@@ -151,4 +151,65 @@ class ImageDecoderTest {
         assertThatThrownBy(() -> new ImageDecoder(new DecodeLimits(1 << 24, 1000)).decode(jpeg))
                 .hasMessage("image of " + jpeg.length + " bytes exceeds decode.max-bytes=1000");
     }
+
+    @Test
+    void transparencyIsComposedTheSameInEveryStripUpToTheLastRow() {
+        int rows = ImageDecoder.STRIP_ROWS * 2 + 23; // a last strip shorter than the others
+        Mat bgra = new Mat(rows, 37, CvType.CV_8UC4);
+        byte[] pixels = new byte[rows * 37 * 4];
+        new Random(7).nextBytes(pixels);
+        bgra.put(0, 0, pixels);
+        Mat image = decoder.decode(encode(bgra, ".png"));
+        assertThat(image.type()).isEqualTo(CvType.CV_8UC3);
+        for (int row = 0; row < rows; row++) {
+            for (int col = 0; col < 37; col++) {
+                int at = (row * 37 + col) * 4;
+                double alpha = (pixels[at + 3] & 0xff) / 255.0;
+                double[] got = pixel(image, row, col);
+                for (int c = 0; c < 3; c++) {
+                    double expected = (pixels[at + c] & 0xff) * alpha + 255 * (1 - alpha);
+                    assertThat(got[c]).as("row %d col %d channel %d", row, col, c).isCloseTo(expected,
+                            org.assertj.core.data.Offset.offset(1.0));
+                }
+            }
+        }
+        image.release();
+    }
+
+    @Test
+    void decodingATransparentImageHoldsNoNativeMemoryAfterwards() {
+        // 16 MP with alpha: 64 MB decoded. Each decode's temporaries must be freed when it returns, not when a
+        // garbage collection (which this test's few objects would not cause) finalizes them.
+        Mat bgra = new Mat(4000, 4000, CvType.CV_8UC4, new Scalar(40, 80, 120, 128));
+        byte[] png = encode(bgra, ".png");
+        bgra.release();
+        decoder.decode(png).release();
+        long baseline = residentBytes();
+        long highest = baseline;
+        for (int i = 0; i < 8; i++) {
+            decoder.decode(png).release();
+            highest = Math.max(highest, residentBytes());
+        }
+        // Freed memory may stay with the allocator for a while; one image's worth is the slack allowed.
+        assertThat(highest - baseline).isLessThan(ImageDecoder.nativeBytes(16_000_000L, true));
+    }
+
+    @Test
+    void aMemoryBudgetSmallerThanOneLargestImageIsRefused() {
+        assertThatThrownBy(() -> new DecodeLimits(10_000_000L, 1 << 20, 60_000_000L))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("decode memory of 57 MiB cannot hold one image of 10000000 pixels (66 MiB): raise the memory"
+                        + " or lower the pixels");
+        assertThat(new DecodeLimits(10_000_000L, 1 << 20).maxBytesInFlight()).isEqualTo(140_000_000L);
+    }
+
+    /** This process's resident memory, from the kernel's own count. */
+    static long residentBytes() {
+        try {
+            String[] statm = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/statm")).trim().split(" ");
+            return Long.parseLong(statm[1]) * 4096;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
