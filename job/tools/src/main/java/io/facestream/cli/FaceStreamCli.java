@@ -19,6 +19,8 @@ public final class FaceStreamCli {
     static final int EXIT_INPUT_ERRORS = 1;
 
     public static void main(String[] args) {
+        // Before anything in the process (a metrics reporter, say) starts the JDK's HTTP server, which reads them once.
+        io.facestream.preview.PreviewServer.limitJdkHttpServer();
         System.exit(run(args, System.out, System.err));
     }
 

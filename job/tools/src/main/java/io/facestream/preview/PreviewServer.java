@@ -23,7 +23,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,6 +50,25 @@ public final class PreviewServer implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** At start, frames of this many last milliseconds are read, so every camera that is sending shows at once. */
     private static final long RECENT_FRAMES_MS = 10_000;
+    /** Pages receiving events at once; one more is answered 503 (its EventSource tries again). */
+    public static final int MAX_EVENT_CLIENTS = 32;
+    /** Connections of any kind at once; the JDK's server closes the ones beyond at once. */
+    static final int MAX_CONNECTIONS = 96;
+    /** Threads answering requests (an event stream takes one only to start). */
+    static final int HANDLER_THREADS = 8;
+    /** A page whose last event has not gone out after this long is dropped, and gets no more. */
+    static final long STUCK_CLIENT_MS = 5_000;
+    /** An event stream ends itself after this long, and the page reconnects at once ... */
+    static final long EVENT_STREAM_LIFETIME_MS = 60_000;
+    /** ... because the server cuts any response still going after this long: a writer blocked on a page is freed. */
+    static final long MAX_RESPONSE_S = 90;
+    /** A request's headers must have arrived within this long. */
+    static final long MAX_REQUEST_S = 10;
+
+    static {
+        // The JDK's HTTP server reads these once, when it is first used (FaceStreamCli sets them first as well).
+        limitJdkHttpServer();
+    }
 
     /** Where to read and where to serve. */
     public record Settings(String bootstrapServers, Properties client, String framesTopic, String matchesTopic,
@@ -55,11 +78,17 @@ public final class PreviewServer implements AutoCloseable {
     private final Settings settings;
     private final PreviewState state = new PreviewState();
     private final HttpServer http;
-    private final List<OutputStream> clients = new CopyOnWriteArrayList<>();
-    private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("preview-http"));
+    private final List<EventClient> clients = new CopyOnWriteArrayList<>();
+    private final ExecutorService handlers = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), daemon("preview-http")); // queued requests wait; their connections are capped
+    /** One writer per page at most; pages dropped while blocked keep theirs until the response limit frees it. */
+    private final ThreadPoolExecutor writers = new ThreadPoolExecutor(0, MAX_CONNECTIONS, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemon("preview-events"));
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("preview-tick"));
     private final AtomicBoolean changed = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong droppedClients = new AtomicLong();
+    private final AtomicLong refusedClients = new AtomicLong();
     private final long startedAt = System.currentTimeMillis();
     private final Thread poller;
 
@@ -204,18 +233,60 @@ public final class PreviewServer implements AutoCloseable {
         }
     }
 
+    /** Leaves the current state for every page; never waits for one, and drops those that stopped reading. */
     private void push(boolean always) {
+        try {
+            offerToPages(always);
+        } catch (RuntimeException e) { // a scheduled task that throws is never run again
+            LOG.warn("preview: could not push the state to the pages", e);
+        }
+    }
+
+    private void offerToPages(boolean always) {
+        long now = System.nanoTime();
+        for (EventClient client : clients) {
+            if (client.closed()) {
+                clients.remove(client);
+            } else if (client.stuckFor(now) > TimeUnit.MILLISECONDS.toNanos(STUCK_CLIENT_MS)) {
+                client.drop();
+                clients.remove(client);
+                droppedClients.incrementAndGet();
+                LOG.info("preview: dropped a page that took no event for {} ms", STUCK_CLIENT_MS);
+            }
+        }
         if (!always && !changed.getAndSet(false)) {
             return;
         }
         byte[] event = ("data: " + state.snapshot(System.currentTimeMillis()) + "\n\n").getBytes(StandardCharsets.UTF_8);
-        for (OutputStream client : clients) {
-            try {
-                client.write(event);
-                client.flush();
-            } catch (IOException e) {
-                clients.remove(client); // the page went away
-            }
+        for (EventClient client : clients) {
+            client.offer(event);
+        }
+    }
+
+    /** Pages dropped so far because they stopped taking events. */
+    public long droppedClients() {
+        return droppedClients.get();
+    }
+
+    /** Bytes of the cameras' latest frames held for the page. */
+    long frameBytesHeld() {
+        return state.frameBytesHeld();
+    }
+
+    /**
+     * Bounds the JDK's HTTP server where its API cannot: connections at once, the time a request's headers may take,
+     * and the time any response may take (what frees a thread blocked writing to a page that stopped reading). Set
+     * only where nobody set them already; the server reads them once, at its first use in the process.
+     */
+    public static void limitJdkHttpServer() {
+        setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+        setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_S));
+        setIfAbsent("sun.net.httpserver.maxRspTime", Long.toString(MAX_RESPONSE_S));
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
         }
     }
 
@@ -242,14 +313,31 @@ public final class PreviewServer implements AutoCloseable {
         respond(exchange, 200, "image/jpeg", jpeg);
     }
 
+    /** An event stream: its first event and all later ones are written by its own writer, never by this thread. */
     private void events(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream body = exchange.getResponseBody();
-        body.write(("retry: 2000\ndata: " + state.snapshot(System.currentTimeMillis()) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        body.flush();
-        clients.add(body); // kept open; push() writes to it until the page goes away
+        synchronized (clients) {
+            clients.removeIf(EventClient::closed);
+            if (clients.size() >= MAX_EVENT_CLIENTS || writers.getActiveCount() >= MAX_CONNECTIONS) {
+                refusedClients.incrementAndGet();
+                exchange.getResponseHeaders().set("Retry-After", "5");
+                respond(exchange, 503, "text/plain", ("the preview serves " + MAX_EVENT_CLIENTS
+                        + " pages at once; try again later").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(200, 0);
+            EventClient client = new EventClient(exchange, writers, TimeUnit.MILLISECONDS.toNanos(EVENT_STREAM_LIFETIME_MS));
+            clients.add(client);
+            // retry: the page reconnects this soon when the stream ends itself
+            client.offer(("retry: 250\ndata: " + state.snapshot(System.currentTimeMillis()) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Pages answered 503 because as many as the preview serves were connected. */
+    public long refusedClients() {
+        return refusedClients.get();
     }
 
     private void stateJson(HttpExchange exchange) throws IOException {
@@ -285,15 +373,10 @@ public final class PreviewServer implements AutoCloseable {
     public void close() {
         running.set(false);
         ticker.shutdownNow();
-        for (OutputStream client : clients) {
-            try {
-                client.close();
-            } catch (IOException e) {
-                // going away anyway
-            }
-        }
+        clients.forEach(EventClient::close);
         http.stop(0);
         handlers.shutdownNow();
+        writers.shutdownNow();
         try {
             poller.join(5_000);
         } catch (InterruptedException e) {

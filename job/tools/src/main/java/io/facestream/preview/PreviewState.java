@@ -31,6 +31,10 @@ final class PreviewState {
     /** A camera whose clock is further off than this is shown with its offset, for the operator to fix. */
     static final long CLOCK_WRONG_MS = 2_000;
     private static final long CLOCK_WINDOW_MS = 10_000;
+    /** The latest frames of all cameras together are held up to this; the cameras updated longest ago lose theirs. */
+    static final long MAX_FRAME_BYTES_HELD = 64L * 1024 * 1024;
+    /** A frame larger than this is counted but not held for the page. */
+    static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
     /** One camera's latest picture and its statistics. */
     static final class Camera {
@@ -56,6 +60,7 @@ final class PreviewState {
     /** camera -> personId -> trackId of their open sighting, to label a named face with its track. */
     private final Map<String, Map<String, Long>> openTracks = new HashMap<>();
     private String kafkaProblem = "connecting";
+    private long frameBytesHeld;
 
     synchronized void frame(String camera, long frameSeq, long captureTs, byte[] jpeg, long now) {
         Camera state = camera(camera, now);
@@ -63,7 +68,7 @@ final class PreviewState {
         if (frameSeq < state.frameSeq && captureTs <= state.captureTs) {
             return; // an older frame arriving late: the picture only moves forward
         }
-        state.jpeg = jpeg;
+        hold(state, jpeg.length <= MAX_FRAME_BYTES ? jpeg : null);
         state.frameSeq = frameSeq;
         state.captureTs = captureTs;
         state.receivedAt = now;
@@ -71,6 +76,29 @@ final class PreviewState {
         while (!state.arrivals.isEmpty() && state.arrivals.peekFirst() < now - RATE_WINDOW_MS) {
             state.arrivals.removeFirst();
         }
+    }
+
+    /** Holds {@code jpeg} as the camera's picture, and gives up the pictures updated longest ago beyond the cap. */
+    private void hold(Camera camera, byte[] jpeg) {
+        frameBytesHeld += (jpeg == null ? 0 : jpeg.length) - (camera.jpeg == null ? 0 : camera.jpeg.length);
+        camera.jpeg = jpeg;
+        while (frameBytesHeld > MAX_FRAME_BYTES_HELD) {
+            Camera oldest = null;
+            for (Camera other : cameras.values()) {
+                if (other != camera && other.jpeg != null && (oldest == null || other.receivedAt < oldest.receivedAt)) {
+                    oldest = other;
+                }
+            }
+            if (oldest == null) {
+                break; // only this camera's frame is held, and it is under MAX_FRAME_BYTES
+            }
+            frameBytesHeld -= oldest.jpeg.length;
+            oldest.jpeg = null;
+        }
+    }
+
+    synchronized long frameBytesHeld() {
+        return frameBytesHeld;
     }
 
     /** A match record; {@code live} when it was written after the preview started (older ones say nothing of latency). */
@@ -95,8 +123,15 @@ final class PreviewState {
 
     synchronized void sighting(JsonNode sighting) {
         String camera = sighting.path("camera").asText();
-        if (!sighting.path("personId").isNull()) {
-            Map<String, Long> tracks = openTracks.computeIfAbsent(camera, k -> new HashMap<>());
+        // Open tracks of at most as many cameras as are shown (a camera that makes room takes its tracks along).
+        boolean room = openTracks.containsKey(camera) || openTracks.size() < MAX_CAMERAS;
+        if (!sighting.path("personId").isNull() && room) {
+            Map<String, Long> tracks = openTracks.computeIfAbsent(camera, k -> new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > MAX_CAMERAS; // a closing record missed leaves no lasting entry
+                }
+            });
             if ("closed".equals(sighting.path("state").asText())) {
                 tracks.remove(sighting.path("personId").asText(), sighting.path("trackId").asLong());
             } else {
@@ -182,7 +217,9 @@ final class PreviewState {
         if (state == null) {
             if (cameras.size() >= MAX_CAMERAS) {
                 Camera quietest = cameras.values().stream().min((a, b) -> Long.compare(a.receivedAt, b.receivedAt)).orElseThrow();
+                hold(quietest, null);
                 cameras.remove(quietest.id);
+                openTracks.remove(quietest.id);
             }
             state = new Camera(id);
             cameras.put(id, state);
