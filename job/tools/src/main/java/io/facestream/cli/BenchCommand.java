@@ -47,6 +47,17 @@ class BenchCommand implements Callable<Integer> {
             + "(default: when stderr is a terminal and the output is not --json).")
     Boolean progress;
 
+    @Option(names = "--cameras", defaultValue = "0", paramLabel = "N",
+            description = "Only many cameras, each on its own clock (a tenth slow, a twentieth fast): sighting latency, "
+                    + "heap and checkpoint size at N cameras against 10, under the same load (bursts of an enrolled "
+                    + "person, two a second).")
+    int cameras;
+
+    @Option(names = "--native-memory", description = "Only the memory OpenCV and ONNX Runtime take outside the Java heap "
+            + "while the analysis threads work (sample frames, 1080p, the largest transparent PNGs allowed): what a "
+            + "TaskManager's off-heap budget must hold.")
+    boolean nativeMemory;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides one configuration key (e.g. inference.device=cuda).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -56,7 +67,7 @@ class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, galleryOnly, sightingsOnly, smallFaces,
-                gallerySize, Progress.wanted(progress, json), overrides), spec.commandLine().getOut(),
+                gallerySize, Progress.wanted(progress, json), overrides, cameras, nativeMemory), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }
