@@ -73,7 +73,7 @@ public final class PipelineOptions {
 
     public static final ConfigKey<Long> DECODE_MAX_MEMORY_MB = ConfigKey.longValue("decode.max-memory-mb", 0L, 0,
             "Native memory (MiB) that the frames being decoded and analysed in one TaskManager may hold at once; a frame"
-            + " waits for room. At least one image of `decode.max-pixels` (7 bytes a pixel with alpha); 0: room for two.");
+            + " waits for room. At least one image of `decode.max-pixels` (12 bytes a pixel at the most: 16-bit PNG with alpha); 0: room for two 8-bit ones (7 bytes a pixel).");
 
     public static final ConfigKey<String> INFERENCE_DEVICE = ConfigKey.custom("inference.device", "auto",
             value -> {

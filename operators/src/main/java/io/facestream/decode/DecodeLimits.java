@@ -9,7 +9,7 @@ import java.io.Serializable;
  */
 public record DecodeLimits(long maxPixels, long maxBytes, long maxBytesInFlight) implements Serializable {
 
-    /** Two images of the largest size at once. */
+    /** Two 8-bit images of the largest size at once (or one with 16 bits a sample). */
     public static final DecodeLimits DEFAULT = new DecodeLimits(40_000_000L, 32L * 1024 * 1024,
             2 * ImageDecoder.nativeBytes(40_000_000L, true));
 
@@ -17,10 +17,10 @@ public record DecodeLimits(long maxPixels, long maxBytes, long maxBytesInFlight)
         if (maxPixels <= 0 || maxBytes <= 0) {
             throw new IllegalArgumentException("decode limits must be positive: " + maxPixels + " pixels, " + maxBytes + " bytes");
         }
-        if (maxBytesInFlight < ImageDecoder.nativeBytes(maxPixels, true)) {
+        if (maxBytesInFlight < ImageDecoder.largestNativeBytes(maxPixels)) {
             throw new IllegalArgumentException("decode memory of " + maxBytesInFlight / (1024 * 1024) + " MiB cannot hold one"
-                    + " image of " + maxPixels + " pixels (" + ImageDecoder.nativeBytes(maxPixels, true) / (1024 * 1024)
-                    + " MiB): raise the memory or lower the pixels");
+                    + " image of " + maxPixels + " pixels (" + ImageDecoder.largestNativeBytes(maxPixels) / (1024 * 1024)
+                    + " MiB with 16 bits a sample and alpha): raise the memory or lower the pixels");
         }
     }
 

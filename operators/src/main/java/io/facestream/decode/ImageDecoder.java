@@ -31,8 +31,18 @@ public final class ImageDecoder implements Serializable {
         return pixels * ((alpha ? 4 : 3) + 3);
     }
 
+    /**
+     * What this image takes at most: PNG and TIFF may carry 16 bits a sample, decoded to twice the bytes and scaled
+     * to 8 bits beside them (12 bytes a pixel with alpha, 9 without), which their headers as read here do not say.
+     */
     public static long nativeBytes(ImageHeader header) {
-        return nativeBytes(header.pixels(), header.hasAlpha());
+        boolean mayBeDeep = header.format() == ImageFormat.PNG || header.format() == ImageFormat.TIFF;
+        return mayBeDeep ? header.pixels() * 3L * (header.hasAlpha() ? 4 : 3) : nativeBytes(header.pixels(), header.hasAlpha());
+    }
+
+    /** The most any image of this many pixels takes: a 16-bit one with alpha. */
+    public static long largestNativeBytes(long pixels) {
+        return pixels * 12;
     }
 
     /** Reads and checks the header only: cheap, and safe on hostile input. */

@@ -21,6 +21,8 @@ public final class RecentFaces {
     private final List<Remembered> faces = new ArrayList<>();
     /** Faces remembered by every camera's cache together ({@link RecentFacesByCamera}); this one's are included. */
     private final java.util.concurrent.atomic.AtomicInteger allCameras;
+    /** Cleared by the cache: faces of frames still in flight are no longer remembered or counted. */
+    private boolean detached;
 
     public RecentFaces(ReuseSettings settings) {
         this(settings, new java.util.concurrent.atomic.AtomicInteger());
@@ -69,8 +71,8 @@ public final class RecentFaces {
 
     /** Remembers a face just embedded, in place of the remembered face it overlaps most. */
     public synchronized void embedded(long timestampMs, FaceLook look, float[] embedding) {
-        if (!settings.enabled()) {
-            return;
+        if (!settings.enabled() || detached) {
+            return; // a frame analysed while its camera gave up its room: nothing to count in the shared budget
         }
         Remembered replaced = null;
         double bestIou = ReuseSettings.MIN_IOU;
@@ -95,10 +97,11 @@ public final class RecentFaces {
         return faces.size();
     }
 
-    /** Forgets every face (the cache gives this camera's room to others). */
+    /** Forgets every face for good (the cache gives this camera's room to others; frames in flight keep nothing). */
     synchronized void clear() {
         allCameras.addAndGet(-faces.size());
         faces.clear();
+        detached = true;
     }
 
     private boolean stillStandsFor(Remembered face, FaceLook now, long timestampMs) {

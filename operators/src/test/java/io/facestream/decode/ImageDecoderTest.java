@@ -198,9 +198,14 @@ class ImageDecoderTest {
     void aMemoryBudgetSmallerThanOneLargestImageIsRefused() {
         assertThatThrownBy(() -> new DecodeLimits(10_000_000L, 1 << 20, 60_000_000L))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("decode memory of 57 MiB cannot hold one image of 10000000 pixels (66 MiB): raise the memory"
-                        + " or lower the pixels");
+                .hasMessage("decode memory of 57 MiB cannot hold one image of 10000000 pixels (114 MiB with 16 bits a"
+                        + " sample and alpha): raise the memory or lower the pixels");
         assertThat(new DecodeLimits(10_000_000L, 1 << 20).maxBytesInFlight()).isEqualTo(140_000_000L);
+        // A PNG may carry 16 bits a sample: its reservation is what that takes while scaled to 8 bits.
+        byte[] png = encode(new Mat(10, 10, CvType.CV_16UC4, new Scalar(1, 2, 3, 4)), ".png");
+        assertThat(ImageDecoder.nativeBytes(ImageHeaderReader.read(png))).isEqualTo(100 * 12L);
+        byte[] jpeg = encode(new Mat(10, 10, CvType.CV_8UC3, new Scalar(1, 2, 3)), ".jpg");
+        assertThat(ImageDecoder.nativeBytes(ImageHeaderReader.read(jpeg))).isEqualTo(100 * 6L);
     }
 
     /** This process's resident memory, from the kernel's own count. */

@@ -44,4 +44,14 @@ class RecentFacesByCameraTest {
         RecentFacesTest.frame(caches.of("hall", 1_100), 1_100, crowd(3));
         assertThat(RecentFacesTest.frame(caches.of("door", 1_200), 1_200, crowd(3))).as("reused").isZero();
     }
+
+    @Test
+    void aFrameStillInFlightWhenItsCameraGaveUpItsRoomCountsNothing() {
+        RecentFacesByCamera caches = new RecentFacesByCamera(SETTINGS, 1_000);
+        RecentFaces slow = caches.of("slow", 1_000); // a frame of "slow" starts its analysis
+        RecentFacesTest.frame(caches.of("here", 3_001), 3_001, crowd(4)); // meanwhile "slow" loses its room
+        RecentFacesTest.frame(slow, 3_002, crowd(8)); // the frame finishes on the cache it was given
+        assertThat(caches.faces()).as("the shared count: only the faces still remembered").isEqualTo(4);
+        assertThat(slow.size()).isZero();
+    }
 }

@@ -44,6 +44,7 @@ final class EventClient {
             } catch (RejectedExecutionException e) { // every writer blocked on a page: this one is not served
                 closed = true;
                 writing.set(false);
+                exchange.close(); // its EventSource tries again later, instead of waiting on a silent stream
             }
         }
     }

@@ -310,7 +310,26 @@ public final class PreviewServer implements AutoCloseable {
             return;
         }
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        respond(exchange, 200, "image/jpeg", jpeg);
+        respondOffThread(exchange, 200, "image/jpeg", jpeg);
+    }
+
+    /**
+     * A large body (a frame, the state) is written by a writer thread, so a client that never reads it blocks that
+     * thread only (until the response limit closes the connection), never the request threads every page needs.
+     */
+    private void respondOffThread(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        try {
+            writers.execute(() -> {
+                try {
+                    respond(exchange, status, type, body);
+                } catch (IOException e) {
+                    exchange.close(); // the client went away
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            exchange.getResponseHeaders().set("Retry-After", "5");
+            respond(exchange, 503, "text/plain", "the preview is busy; try again later".getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** An event stream: its first event and all later ones are written by its own writer, never by this thread. */
@@ -341,7 +360,7 @@ public final class PreviewServer implements AutoCloseable {
     }
 
     private void stateJson(HttpExchange exchange) throws IOException {
-        respond(exchange, 200, "application/json", state.snapshot(System.currentTimeMillis()).toString()
+        respondOffThread(exchange, 200, "application/json", state.snapshot(System.currentTimeMillis()).toString()
                 .getBytes(StandardCharsets.UTF_8));
     }
 

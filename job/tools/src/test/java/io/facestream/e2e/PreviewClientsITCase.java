@@ -159,4 +159,44 @@ class PreviewClientsITCase {
             }
         }
     }
+
+    @Test
+    void clientsThatNeverReadAFrameDoNotHoldUpThePage() throws Exception {
+        String frames = "frames-big", matches = "matches-big", sightings = "sightings-big";
+        KAFKA.broker().createTopics(List.of(new TopicSpec(frames, 1, Map.of("max.message.bytes",
+                TopicSpec.FRAMES_MAX_MESSAGE_BYTES)), new TopicSpec(matches, 1, Map.of()), new TopicSpec(sightings, 1, Map.of())));
+        try (FaceStreamProducer producer = new FaceStreamProducer(KAFKA.broker().bootstrapServers())) {
+            producer.sendFrame(frames, "cam-big", 1, System.currentTimeMillis(), new byte[6 * 1024 * 1024]);
+            producer.flush();
+        }
+        try (PreviewServer server = PreviewServer.start(new PreviewServer.Settings(KAFKA.broker().bootstrapServers(),
+                new Properties(), frames, matches, sightings, "127.0.0.1", 0))) {
+            URI address = server.address();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest frame = java.net.http.HttpRequest.newBuilder(address.resolve("/frame/cam-big.jpg")).build();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (http.send(frame, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                assertThat(System.currentTimeMillis()).as("the big frame reached the preview").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            List<Socket> stuck = new ArrayList<>();
+            for (int i = 0; i < 12; i++) { // more than the request threads
+                Socket socket = new Socket();
+                socket.setReceiveBufferSize(2048);
+                socket.connect(new InetSocketAddress(address.getHost(), address.getPort()), 5_000);
+                socket.getOutputStream().write("GET /frame/cam-big.jpg HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                stuck.add(socket); // never read
+            }
+            Thread.sleep(2_000);
+            long start = System.nanoTime();
+            java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(address)
+                    .timeout(java.time.Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms to answer the page beside them").isLessThan(2_000);
+            for (Socket socket : stuck) {
+                socket.close();
+            }
+        }
+    }
 }
