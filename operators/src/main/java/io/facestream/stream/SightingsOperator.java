@@ -3,6 +3,8 @@ package io.facestream.stream;
 import io.facestream.embed.Vectors;
 import io.facestream.match.Match;
 import io.facestream.match.Person;
+import io.facestream.state.StateCodec;
+import io.facestream.state.StateFields;
 import io.facestream.track.CameraTimeline;
 import io.facestream.track.CameraTracks;
 import io.facestream.track.KeptFace;
@@ -11,7 +13,10 @@ import io.facestream.track.PeopleOnCameras;
 import io.facestream.track.Sighting;
 import io.facestream.track.TimelineSettings;
 import io.facestream.track.TrackedFace;
+import io.facestream.track.TrackFormat;
 import io.facestream.track.UnnamedTrack;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,10 +36,11 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -46,7 +52,8 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.InstantiationUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by camera: turns matched frames (input 1) into sightings, each camera on its own clock. Frames reach it out
@@ -72,14 +79,15 @@ import org.apache.flink.util.InstantiationUtil;
 public class SightingsOperator extends AbstractStreamOperator<Sighting>
         implements TwoInputStreamOperator<MatchedFrame, GalleryChange, Sighting>, Triggerable<String, VoidNamespace>,
         BoundedMultiInput {
+    private static final Logger LOG = LoggerFactory.getLogger(SightingsOperator.class);
     /**
      * The people enrolled in the last {@link #RECENT_ENROLLMENT_MS} (the same on every subtask). Frames matched before
      * an enrollment reached their gallery shard may still be in flight or waiting here; they are compared with these
      * people too before they are tracked, so a person enrolled while they stand in front of a camera is named from
      * their first frame.
      */
-    public static final MapStateDescriptor<String, byte[]> RECENT_ENROLLMENTS = new MapStateDescriptor<>(
-            "recent-enrollments", Types.STRING, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    public static final MapStateDescriptor<String, RecentEnrollment> RECENT_ENROLLMENTS = new MapStateDescriptor<>(
+            "enrolled-lately", StringSerializer.INSTANCE, new VersionedSerializer<>(new RecentEnrollmentCodec()));
     /** People deleted in the last {@link #RECENT_DELETION_MS}, with when (this machine's clock). */
     public static final MapStateDescriptor<String, Long> RECENT_DELETIONS = new MapStateDescriptor<>("recent-deletions",
             Types.STRING, Types.LONG);
@@ -96,8 +104,8 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
     static final long RECENT_DELETION_MS = 600_000;
     static final int RECENT_DELETIONS_KEPT = 100_000;
 
-    private static final ValueStateDescriptor<byte[]> TRACKS = new ValueStateDescriptor<>("tracks",
-            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    private static final ValueStateDescriptor<CameraTracks> TRACKS = new ValueStateDescriptor<>("camera-tracks",
+            new VersionedSerializer<>(new TrackFormat.CameraTracksCodec()));
     private static final ValueStateDescriptor<CameraTimeline> TIMELINE = new ValueStateDescriptor<>("timeline",
             TypeInformation.of(CameraTimeline.class));
     /** Frames waiting, under the end of their slice (the namespace): a slice is read and cleared on its own. */
@@ -108,20 +116,51 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
             .thenComparingLong(frame -> frame.frame().frameSeq());
 
     /** A person as enrolled, and when the enrollment arrived here (processing time). */
-    record RecentEnrollment(String personId, String name, float[][] embeddings, long arrivedAt)
-            implements java.io.Serializable {
+    record RecentEnrollment(String personId, String name, float[][] embeddings, long arrivedAt) {
+        /** About what it takes in state: what the bound on recent enrollments counts. */
+        long bytes() {
+            long floats = 0;
+            for (float[] embedding : embeddings) {
+                floats += embedding.length;
+            }
+            return 4 * floats + 2L * (personId.length() + (name == null ? 0 : name.length())) + 32;
+        }
+    }
+
+    /** {@link RecentEnrollment} in state, format 1. */
+    public static final class RecentEnrollmentCodec implements StateCodec<RecentEnrollment> {
+        @Override
+        public int version() {
+            return 1;
+        }
+
+        @Override
+        public void write(RecentEnrollment enrollment, DataOutput out) throws IOException {
+            out.writeUTF(enrollment.personId());
+            StateFields.writeString(out, enrollment.name());
+            StateFields.writeFloatRows(out, enrollment.embeddings());
+            out.writeLong(enrollment.arrivedAt());
+        }
+
+        @Override
+        public RecentEnrollment read(int version, DataInput in) throws IOException {
+            if (version != 1) {
+                throw new IOException("recent enrollments in state format " + version + "; this version reads format 1");
+            }
+            return new RecentEnrollment(in.readUTF(), StateFields.readString(in), StateFields.readFloatRows(in), in.readLong());
+        }
     }
 
     private final TrackingSettings settings;
     private final String model;
     private final int dimension;
-    private final MapStateDescriptor<Long, byte[]> unnamedDescriptor;
+    private final MapStateDescriptor<Long, UnnamedTrack> unnamedDescriptor;
 
-    private transient ValueState<byte[]> tracks;
+    private transient ValueState<CameraTracks> tracks;
     private transient ValueState<CameraTimeline> timeline;
     private transient InternalListState<String, Long, MatchedFrame> pending;
-    private transient MapState<Long, byte[]> unnamed;
-    private transient BroadcastState<String, byte[]> recentEnrollmentState;
+    private transient MapState<Long, UnnamedTrack> unnamed;
+    private transient BroadcastState<String, RecentEnrollment> recentEnrollmentState;
     private transient BroadcastState<String, Long> recentDeletionState;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient KeptFaceIndex keptFaces;
@@ -149,17 +188,23 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         this.settings = settings;
         this.model = model;
         this.dimension = dimension;
-        this.unnamedDescriptor = new MapStateDescriptor<>("unnamed-tracks", Types.LONG,
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        this.unnamedDescriptor = new MapStateDescriptor<>("kept-tracks", LongSerializer.INSTANCE,
+                new VersionedSerializer<>(new TrackFormat.UnnamedTrackCodec()));
         if (settings.retroactiveWindowMs() > 0) {
-            // The privacy bound: unnamed faces are erased this long after they were kept (checked on access and
-            // by RocksDB compaction), whether or not anyone is enrolled.
-            unnamedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(settings.retroactiveWindowMs()))
-                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                    .cleanupInRocksdbCompactFilter(1000)
-                    .build());
+            unnamedDescriptor.enableTimeToLive(keptTracksTtl(settings.retroactiveWindowMs()));
         }
+    }
+
+    /**
+     * The privacy bound: unnamed faces are erased this long after they were kept (checked on access and by RocksDB
+     * compaction), whether or not anyone is enrolled.
+     */
+    static StateTtlConfig keptTracksTtl(long retroactiveWindowMs) {
+        return StateTtlConfig.newBuilder(Duration.ofMillis(retroactiveWindowMs))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
     }
 
     @Override
@@ -174,6 +219,7 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         recentDeletionState = getOperatorStateBackend().getBroadcastState(RECENT_DELETIONS);
         timers = getInternalTimerService("sightings-wake-up", VoidNamespaceSerializer.INSTANCE, this);
         startedAt = now();
+        migrateLegacyState();
         OperatorMetrics metrics = new OperatorMetrics(getMetricGroup());
         opened = metrics.counter(StreamMetrics.SIGHTINGS_OPENED);
         updated = metrics.counter(StreamMetrics.SIGHTINGS_UPDATED);
@@ -192,6 +238,113 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         metrics.group().gauge(StreamMetrics.CAMERAS_WITH_LIVE_TRACKS, () -> people.cameras());
     }
 
+    /**
+     * State restored from a savepoint of a version before versioned state ({@link LegacySightingsState}) is read once,
+     * written in the versioned format and cleared: tracks and kept unnamed tracks, recent enrollments, and (from
+     * versions that waited for the job's watermark) frames pending per camera, which now wait in their camera's slices.
+     * Their old timers fire into nothing and are deleted where their times are known. A fresh job finds nothing here.
+     */
+    @SuppressWarnings("unchecked")
+    private void migrateLegacyState() throws Exception {
+        LegacySightingsState legacy = new LegacySightingsState(getUserCodeClassloader());
+        BroadcastState<String, byte[]> oldEnrollments = getOperatorStateBackend()
+                .getBroadcastState(LegacySightingsState.RECENT_ENROLLMENTS);
+        for (Map.Entry<String, byte[]> entry : oldEnrollments.entries()) {
+            recentEnrollmentState.put(entry.getKey(), legacy.recentEnrollment(entry.getValue()));
+        }
+        oldEnrollments.clear();
+        getOperatorStateBackend().getBroadcastState(LegacySightingsState.GALLERY_CHANGES_BROADCAST).clear();
+
+        ValueState<byte[]> oldTracks = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                LegacySightingsState.TRACKS);
+        InternalListState<String, VoidNamespace, MatchedFrame> oldPending = (InternalListState<String, VoidNamespace, MatchedFrame>)
+                getOrCreateKeyedState(VoidNamespaceSerializer.INSTANCE, LegacySightingsState.PENDING);
+        ValueState<Long> oldIdleTimer = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                LegacySightingsState.IDLE_TIMER);
+        ValueState<Long> oldExpiryTimer = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                LegacySightingsState.EXPIRY_TIMER);
+        MapState<Long, byte[]> oldUnnamed = settings.retroactiveWindowMs() > 0 ? getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, LegacySightingsState.unnamedTracks(settings.retroactiveWindowMs())) : null;
+        InternalTimerService<VoidNamespace> oldTimers = getInternalTimerService(LegacySightingsState.TIMER_SERVICE,
+                VoidNamespaceSerializer.INSTANCE, new Triggerable<String, VoidNamespace>() {
+                    @Override
+                    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+                        // the old function's release or expiry: its frames and tracks were migrated
+                    }
+
+                    @Override
+                    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+                        // the old function's idle timer: this operator schedules its own wake-ups
+                    }
+                });
+        Set<String> cameras = new TreeSet<>();
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        for (String state : List.of(LegacySightingsState.TRACKS.getName(), LegacySightingsState.PENDING.getName(),
+                LegacySightingsState.IDLE_TIMER.getName(), LegacySightingsState.EXPIRY_TIMER.getName())) {
+            try (var keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+                keys.forEach(cameras::add);
+            }
+        }
+        if (oldUnnamed != null) {
+            try (var keys = backend.getKeys(LegacySightingsState.unnamedTracks(1).getName(), VoidNamespace.INSTANCE)) {
+                keys.forEach(cameras::add);
+            }
+        }
+        long now = now();
+        for (String id : cameras) {
+            setCurrentKey(id);
+            CameraTracks restored = null;
+            byte[] oldBytes = oldTracks.value();
+            if (oldBytes != null) {
+                restored = load(id, legacy.cameraTracks(oldBytes));
+                tracks.update(restored);
+                oldTracks.clear();
+            }
+            if (oldUnnamed != null) {
+                for (Map.Entry<Long, byte[]> entry : oldUnnamed.entries()) {
+                    unnamed.put(entry.getKey(), legacy.unnamedTrack(entry.getValue()));
+                }
+                oldUnnamed.clear();
+            }
+            CameraTimeline line = timelineOfCurrentCamera();
+            oldPending.setCurrentNamespace(VoidNamespace.INSTANCE);
+            Iterable<MatchedFrame> waiting = oldPending.get();
+            int frames = 0;
+            if (waiting != null) {
+                for (MatchedFrame frame : waiting) {
+                    oldTimers.deleteEventTimeTimer(VoidNamespace.INSTANCE,
+                            LegacySightingsState.releaseTimer(frame.frame().captureTs()));
+                    line = wait(line, frame, now);
+                    frames++;
+                }
+            }
+            oldPending.clear();
+            Long idleTimer = oldIdleTimer.value();
+            if (idleTimer != null) {
+                oldTimers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, idleTimer);
+                oldIdleTimer.clear();
+            }
+            Long expiryTimer = oldExpiryTimer.value();
+            if (expiryTimer != null) {
+                oldTimers.deleteEventTimeTimer(VoidNamespace.INSTANCE, expiryTimer);
+                oldExpiryTimer.clear();
+            }
+            if (restored != null) {
+                line = line.withNextExpiry(restored.nextExpiryMs());
+            }
+            if (restored != null || frames > 0) {
+                long wake = line.nextWake(startedAt, settings.timeline());
+                if (line.wakeAtMs() != Long.MAX_VALUE) {
+                    timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, line.wakeAtMs());
+                }
+                timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, wake);
+                timeline.update(line.withWakeAt(wake));
+                LOG.info("camera {}: state of an earlier version rewritten in the versioned format ({} live tracks, "
+                        + "{} frames waiting)", id, restored == null ? 0 : restored.liveTracks(), frames);
+            }
+        }
+    }
+
     /** The in-memory indexes and mirrors, from state (after a restore or a rescale). */
     private void rebuild() throws Exception {
         keptFaces = new KeptFaceIndex(dimension, settings.sightings().matchThreshold(), settings.maxKeptTracks());
@@ -201,17 +354,16 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         if (settings.retroactiveWindowMs() > 0) {
             this.<String>getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, unnamedDescriptor,
                     (camera, kept) -> {
-                        for (Map.Entry<Long, byte[]> entry : kept.entries()) {
-                            UnnamedTrack track = deserialize(entry.getValue());
-                            keptFaces.addEnded(camera, entry.getKey(), faces(track), startedAt);
+                        for (Map.Entry<Long, UnnamedTrack> entry : kept.entries()) {
+                            keptFaces.addEnded(camera, entry.getKey(), faces(entry.getValue()), startedAt);
                         }
                     });
         }
         recentEnrollments = new LinkedHashMap<>();
         List<RecentEnrollment> enrolled = new ArrayList<>();
-        for (Map.Entry<String, byte[]> entry : recentEnrollmentState.entries()) {
-            enrolled.add(deserialize(entry.getValue()));
-            recentEnrollmentBytes += entry.getValue().length;
+        for (Map.Entry<String, RecentEnrollment> entry : recentEnrollmentState.entries()) {
+            enrolled.add(entry.getValue());
+            recentEnrollmentBytes += entry.getValue().bytes();
         }
         enrolled.sort(Comparator.comparingLong(RecentEnrollment::arrivedAt));
         enrolled.forEach(enrollment -> recentEnrollments.put(enrollment.personId(), enrollment));
@@ -457,12 +609,11 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
 
     /** The unnamed track kept under {@code ref} (current key: its camera); null, and out of the index, when gone. */
     private UnnamedTrack keptTrack(KeptFaceIndex.TrackRef ref) throws Exception {
-        byte[] bytes = settings.retroactiveWindowMs() > 0 ? unnamed.get(ref.trackId()) : null;
-        if (bytes == null) {
+        UnnamedTrack track = settings.retroactiveWindowMs() > 0 ? unnamed.get(ref.trackId()) : null;
+        if (track == null) {
             keptFaces.removeEnded(ref.camera(), ref.trackId()); // expired from state (the retroactive window)
-            return null;
         }
-        return deserialize(bytes);
+        return track;
     }
 
     private void forgetKept(KeptFaceIndex.TrackRef ref) throws Exception {
@@ -474,10 +625,9 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
     private void rememberEnrollment(Person person, long now) throws Exception {
         forgetEnrollment(person.id());
         RecentEnrollment enrollment = new RecentEnrollment(person.id(), person.name(), person.embeddings(), now);
-        byte[] bytes = InstantiationUtil.serializeObject(enrollment);
         recentEnrollments.put(person.id(), enrollment);
-        recentEnrollmentState.put(person.id(), bytes);
-        recentEnrollmentBytes += bytes.length;
+        recentEnrollmentState.put(person.id(), enrollment);
+        recentEnrollmentBytes += enrollment.bytes();
         Iterator<RecentEnrollment> oldest = recentEnrollments.values().iterator();
         while (oldest.hasNext()) {
             RecentEnrollment first = oldest.next();
@@ -487,14 +637,15 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
                 break;
             }
             oldest.remove();
-            recentEnrollmentBytes -= recentEnrollmentState.get(first.personId()).length;
+            recentEnrollmentBytes -= first.bytes();
             recentEnrollmentState.remove(first.personId());
         }
     }
 
     private void forgetEnrollment(String personId) throws Exception {
-        if (recentEnrollments.remove(personId) != null) {
-            recentEnrollmentBytes -= recentEnrollmentState.get(personId).length;
+        RecentEnrollment forgotten = recentEnrollments.remove(personId);
+        if (forgotten != null) {
+            recentEnrollmentBytes -= forgotten.bytes();
             recentEnrollmentState.remove(personId);
         }
     }
@@ -565,7 +716,7 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
             return;
         }
         for (UnnamedTrack track : update.unnamed()) {
-            unnamed.put(track.trackId(), InstantiationUtil.serializeObject(track));
+            unnamed.put(track.trackId(), track);
             unnamedKept.inc();
             camera.evicted.addAll(keptFaces.addEnded(camera.id, track.trackId(), faces(track), now));
         }
@@ -606,7 +757,7 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
     }
 
     private void save(Camera camera) throws Exception {
-        tracks.update(InstantiationUtil.serializeObject(camera.tracks()));
+        tracks.update(camera.tracks());
         indexLive(camera.id, camera.tracks());
     }
 
@@ -615,26 +766,17 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         people.replace(camera, cameraTracks.mentionedPeople());
     }
 
-    private CameraTracks load(String camera, byte[] saved) throws Exception {
+    private CameraTracks load(String camera, CameraTracks saved) {
         if (saved == null) {
             // Ids from this machine's clock: a camera whose state was dropped never repeats an id it used before.
             return new CameraTracks(camera, settings.sightings(), Math.max(1, now() * 1000 + 1));
         }
-        CameraTracks restored = deserialize(saved);
-        restored.reconfigure(settings.sightings());
-        return restored;
+        saved.reconfigure(settings.sightings()); // settings are not kept in state: they are this run's
+        return saved;
     }
 
     private static float[][] faces(UnnamedTrack track) {
         return track.kept().stream().map(KeptFace::embedding).toArray(float[][]::new);
-    }
-
-    private <T> T deserialize(byte[] bytes) throws IOException {
-        try {
-            return InstantiationUtil.deserializeObject(bytes, getUserCodeClassloader());
-        } catch (ClassNotFoundException e) {
-            throw new IOException(e);
-        }
     }
 
     private long now() {

@@ -35,11 +35,16 @@ public final class BoxKalmanFilter implements Serializable {
     private static final int CX = 0, CY = 1, W = 2, H = 3, AXES = 4;
 
     // One 2x2 covariance block per axis: [posVar, posVelCov; posVelCov, velVar].
-    private final double[] position = new double[AXES];
-    private final double[] velocity = new double[AXES];
-    private final double[] posVar = new double[AXES];
-    private final double[] posVelCov = new double[AXES];
-    private final double[] velVar = new double[AXES];
+    // Package-private for TrackFormat, which writes them to state.
+    final double[] position = new double[AXES];
+    final double[] velocity = new double[AXES];
+    final double[] posVar = new double[AXES];
+    final double[] posVelCov = new double[AXES];
+    final double[] velVar = new double[AXES];
+
+    /** A filter whose state TrackFormat reads back into the arrays. */
+    BoxKalmanFilter() {
+    }
 
     /** A filter at rest at the first measured box of a track. */
     public BoxKalmanFilter(FaceBox first) {

@@ -26,11 +26,12 @@ public final class CameraTracks implements Serializable {
         }
     }
 
-    private final String camera;
+    // Package-private for TrackFormat, which writes them to state.
+    final String camera;
     private SightingSettings settings;
-    private final FaceTracker tracker;
-    private final HashMap<Long, TrackState> live = new HashMap<>();
-    private long lastFrameMs = Long.MIN_VALUE;
+    final FaceTracker tracker;
+    final HashMap<Long, TrackState> live = new HashMap<>();
+    long lastFrameMs = Long.MIN_VALUE;
 
     public CameraTracks(String camera, SightingSettings settings) {
         this(camera, settings, 1);
@@ -44,6 +45,13 @@ public final class CameraTracks implements Serializable {
         this.camera = camera;
         this.settings = settings;
         this.tracker = new FaceTracker(settings.tracker(), firstTrackId);
+    }
+
+    /** A camera's tracks as read back from state: {@link #reconfigure} gives them their settings before any use. */
+    CameraTracks(String camera, FaceTracker tracker, long lastFrameMs) {
+        this.camera = camera;
+        this.tracker = tracker;
+        this.lastFrameMs = lastFrameMs;
     }
 
     /** One frame's faces, in capture order: the sightings it opens, changes or (by absence) closes. */

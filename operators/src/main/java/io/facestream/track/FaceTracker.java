@@ -26,10 +26,11 @@ public final class FaceTracker implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private TrackerSettings settings;
-    private final ArrayList<Track> tracks = new ArrayList<>();
-    private long nextTrackId = 1;
-    private long lastFrameMs;
-    private boolean anyFrame;
+    // Package-private for TrackFormat, which writes them to state.
+    final ArrayList<Track> tracks = new ArrayList<>();
+    long nextTrackId = 1;
+    long lastFrameMs;
+    boolean anyFrame;
 
     public FaceTracker(TrackerSettings settings) {
         this(settings, 1);
@@ -42,6 +43,13 @@ public final class FaceTracker implements Serializable {
         }
         this.settings = settings;
         this.nextTrackId = firstTrackId;
+    }
+
+    /** A tracker as read back from state: {@link #reconfigure} gives it its settings before any use. */
+    FaceTracker(long nextTrackId, long lastFrameMs, boolean anyFrame) {
+        this.nextTrackId = nextTrackId;
+        this.lastFrameMs = lastFrameMs;
+        this.anyFrame = anyFrame;
     }
 
     /**

@@ -35,15 +35,20 @@ public final class IdentityVote implements Serializable {
     static final double TIE_EPSILON = 1e-6;
 
     private VoteSettings settings;
-    private final ArrayList<PersonTally> persons = new ArrayList<>();
-    private final PersonTally unknown = new PersonTally(null);
-    private final PersonTally all = new PersonTally(null);
+    // Package-private for TrackFormat, which writes them to state.
+    final ArrayList<PersonTally> persons = new ArrayList<>();
+    final PersonTally unknown = new PersonTally(null);
+    final PersonTally all = new PersonTally(null);
 
     public IdentityVote(VoteSettings settings) {
         if (settings == null) {
             throw new IllegalArgumentException("settings must not be null");
         }
         this.settings = settings;
+    }
+
+    /** A vote as read back from state: {@link #reconfigure} gives it its settings before any use. */
+    IdentityVote() {
     }
 
     public void add(FaceObservation observation) {

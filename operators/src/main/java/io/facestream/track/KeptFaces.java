@@ -12,7 +12,7 @@ import java.util.List;
 final class KeptFaces implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final ArrayList<KeptFace> faces = new ArrayList<>();
+    final ArrayList<KeptFace> faces = new ArrayList<>();
 
     void offer(KeptFace face, int limit) {
         if (limit <= 0 || face.embedding() == null) {

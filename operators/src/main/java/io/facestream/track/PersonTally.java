@@ -11,7 +11,7 @@ final class PersonTally implements Serializable {
     int faces;
     double bestScore = Double.NaN;
     FaceObservation bestObservation;
-    private double bestObservationWeight = Double.NEGATIVE_INFINITY;
+    double bestObservationWeight = Double.NEGATIVE_INFINITY;
 
     PersonTally(String personId) {
         this.personId = personId;

@@ -6,13 +6,14 @@ import java.io.Serializable;
 final class Track implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final long id;
-    private final BoxKalmanFilter filter;
-    private final long firstSeenMs;
-    private long lastSeenMs;
-    private int frames;
+    // Package-private for TrackFormat, which writes them to state.
+    final long id;
+    final BoxKalmanFilter filter;
+    final long firstSeenMs;
+    long lastSeenMs;
+    int frames;
     /** The embedding of the face last matched to this track, when the caller gave one. */
-    private float[] appearance;
+    float[] appearance;
 
     Track(long id, FaceBox box, float[] appearance, long nowMs) {
         this.id = id;
@@ -21,6 +22,16 @@ final class Track implements Serializable {
         this.firstSeenMs = nowMs;
         this.lastSeenMs = nowMs;
         this.frames = 1;
+    }
+
+    /** A track as read back from state. */
+    Track(long id, BoxKalmanFilter filter, long firstSeenMs, long lastSeenMs, int frames, float[] appearance) {
+        this.id = id;
+        this.filter = filter;
+        this.firstSeenMs = firstSeenMs;
+        this.lastSeenMs = lastSeenMs;
+        this.frames = frames;
+        this.appearance = appearance;
     }
 
     long id() {

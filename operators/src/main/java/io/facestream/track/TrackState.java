@@ -26,7 +26,7 @@ final class TrackState implements Serializable {
     /** The track's faces resembled a deleted person: keep none of them from now on. */
     boolean forgetFaces;
     final KeptFaces kept = new KeptFaces();
-    private final LinkedHashMap<String, String> names = new LinkedHashMap<>(NAMES, 0.75f, true) {
+    final LinkedHashMap<String, String> names = new LinkedHashMap<>(NAMES, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
             return size() > NAMES;
@@ -38,6 +38,13 @@ final class TrackState implements Serializable {
         this.firstSeen = firstSeen;
         this.lastSeen = firstSeen;
         this.vote = new IdentityVote(vote);
+    }
+
+    /** A track as read back from state. */
+    TrackState(long trackId, long firstSeen, IdentityVote vote) {
+        this.trackId = trackId;
+        this.firstSeen = firstSeen;
+        this.vote = vote;
     }
 
     boolean named() {

@@ -207,13 +207,25 @@ class CameraTracksTest {
         };
         CameraTracks original = new CameraTracks("cam", SETTINGS);
         run(original, 0, 30, faces, new ArrayList<>());
-        CameraTracks restored = Serialization.roundTrip(original);
+        CameraTracks restored = Serialization.stateRoundTrip(original);
+        restored.reconfigure(SETTINGS);
+        CameraTracks fromJava = Serialization.roundTrip(original); // as versions before the state format kept it
         List<UnnamedTrack> unnamedOriginal = new ArrayList<>();
         List<UnnamedTrack> unnamedRestored = new ArrayList<>();
         List<Sighting> fromOriginal = run(original, 30, 80, faces, unnamedOriginal);
         List<Sighting> fromRestored = run(restored, 30, 80, faces, unnamedRestored);
+        List<UnnamedTrack> unnamedFromJava = new ArrayList<>();
+        List<Sighting> fromJavaRestored = run(fromJava, 30, 80, faces, unnamedFromJava);
         assertThat(fromRestored).usingRecursiveFieldByFieldElementComparator().isEqualTo(fromOriginal);
+        assertThat(fromJavaRestored).usingRecursiveFieldByFieldElementComparator().isEqualTo(fromOriginal);
         assertThat(describe(fromOriginal)).contains("closed p2 #3", "open p3 #5");
-        assertThat(unnamedRestored).hasSameSizeAs(unnamedOriginal).isNotEmpty();
+        assertThat(unnamedRestored).isNotEmpty().usingRecursiveComparison()
+                .withComparatorForType(Double::compare, Double.class).isEqualTo(unnamedOriginal);
+        assertThat(new TrackFormat.UnnamedTrackCodec()).satisfies(codec -> {
+            for (UnnamedTrack track : unnamedOriginal) {
+                assertThat(Serialization.stateRoundTrip(codec, track)).usingRecursiveComparison()
+                        .withComparatorForType(Double::compare, Double.class).isEqualTo(track);
+            }
+        });
     }
 }

@@ -8,9 +8,24 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 
-/** Java serialization round trip, the way Flink's Kryo fallback or a POJO-less keyed state would keep an object. */
+/** Round trips through the state format, and through Java serialization (how versions before it kept state). */
 final class Serialization {
     private Serialization() {
+    }
+
+    /** A camera's tracks written and read back in the state format, without settings (give them with reconfigure). */
+    static CameraTracks stateRoundTrip(CameraTracks tracks) {
+        return stateRoundTrip(new TrackFormat.CameraTracksCodec(), tracks);
+    }
+
+    static <T> T stateRoundTrip(io.facestream.state.StateCodec<T> codec, T value) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            codec.write(value, new java.io.DataOutputStream(bytes));
+            return codec.read(codec.version(), new java.io.DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -211,6 +211,9 @@ public final class FaceStreamJob {
             flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.get(JobOptions.CHECKPOINT_INTERVAL_MS)));
         }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // Every record between operators and every piece of state has a serializer Flink can evolve (POJOs and
+        // versioned serializers): a type that would fall back to Kryo fails when the job is built, not on a restore.
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
         if (local) {
             // Older checkpoints to go back to if the broker aborted a checkpoint's transactions (RELIABILITY.md).
             flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.facestream.config.ConfigException;
+import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.serde.EnrollmentRecord;
@@ -55,6 +56,24 @@ class FaceStreamJobTest {
         assertThat(uids(env)).contains("frames-source", "frame-validation", "face-analysis", "enrollments-source",
                 "gallery-dir-source", "gallery-dir", "enrollment", "frame-routing", "gallery-shard", "match-gather",
                 "match-records", "sightings");
+    }
+
+    @Test
+    void theWholeGraphBuildsWithGenericTypesDisabledSoNothingTravelsByKryo(@TempDir Path gallery) throws Exception {
+        Files.createDirectories(gallery.resolve("ann"));
+        Files.write(gallery.resolve("ann/1.jpg"), new byte[] {1});
+        FaceStreamConfig config = InMemoryJob.config(Map.of(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), "127.0.0.1:9",
+                StreamOptions.GALLERY_DIR.name(), gallery.toString()));
+        org.apache.flink.configuration.Configuration flink = FaceStreamJob.flinkConfiguration(config, false);
+        assertThat(flink.get(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES)).isFalse();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        new FaceStreamJob(config).connect(env);
+        // Building the stream graph creates every edge's serializer: a generic type (Kryo) would throw here.
+        assertThat(env.getStreamGraph(false).getStreamNodes()).isNotEmpty();
+        StreamExecutionEnvironment withKryo = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        withKryo.fromData(new java.util.ArrayList<>(List.of(1))).map(i -> new Object()).print();
+        assertThatThrownBy(() -> withKryo.getStreamGraph(false)).as("the check does check")
+                .hasMessageContaining("Generic types have been disabled");
     }
 
     @Test
