@@ -200,6 +200,32 @@ final class UpgradeScenario {
     }
 
     /**
+     * As {@link #send}, each frame {@link #FRAME_INTERVAL_MS} after the previous seq's, as a camera sends them while it
+     * captures, and hall's frames {@link #HALL_DELAY_MS} later than the others' (hall alone is on its partition, so
+     * the offsets are those of {@link #send}); returns when the last was written (this machine's clock).
+     */
+    static long sendPaced(FaceStreamProducer producer, List<Frame> frames) {
+        long start = System.currentTimeMillis();
+        int first = frames.isEmpty() ? 0 : frames.get(0).seq();
+        List<Frame> byDue = new ArrayList<>(frames);
+        java.util.function.ToLongFunction<Frame> due = frame -> (frame.seq() - first) * FRAME_INTERVAL_MS
+                + (HALL.equals(frame.camera()) ? HALL_DELAY_MS : 0);
+        byDue.sort(java.util.Comparator.comparingLong(due)); // stable: each partition keeps its order
+        for (Frame frame : byDue) {
+            long wait = start + due.applyAsLong(frame) - System.currentTimeMillis();
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, wait) * 1_000_000);
+            send(producer, List.of(frame));
+        }
+        return System.currentTimeMillis();
+    }
+
+    /**
+     * How much later than the others hall sends its frames when paced: its camera's clock is then that much behind,
+     * and its last frames still wait when door's track (named) and lobby's (ended) are in the savepoint.
+     */
+    static final long HALL_DELAY_MS = 10_000;
+
+    /**
      * The job's settings in this scenario (besides models.dir, kafka.bootstrap-servers and checkpoint.dir, which the
      * caller adds), as configuration keys and values. Every key that differs from its default is here.
      */
