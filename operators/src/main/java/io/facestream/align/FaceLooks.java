@@ -1,8 +1,8 @@
 package io.facestream.align;
 
 import io.facestream.detect.DetectedFace;
+import io.facestream.reuse.FaceLook;
 import io.facestream.track.FaceBox;
-import io.facestream.track.FaceLook;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;

@@ -1,6 +1,6 @@
 package io.facestream.stream;
 
-import io.facestream.track.ReuseSettings;
+import io.facestream.reuse.ReuseSettings;
 import java.io.Serializable;
 
 /**

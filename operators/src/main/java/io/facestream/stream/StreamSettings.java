@@ -4,7 +4,7 @@ import io.facestream.config.ConfigException;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.StreamOptions;
 import io.facestream.pipeline.PipelineSettings;
-import io.facestream.track.ReuseSettings;
+import io.facestream.reuse.ReuseSettings;
 import io.facestream.track.SightingSettings;
 import io.facestream.track.TimelineSettings;
 import io.facestream.track.TrackerSettings;

@@ -1,4 +1,4 @@
-package io.facestream.track;
+package io.facestream.reuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

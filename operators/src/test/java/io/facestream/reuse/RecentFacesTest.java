@@ -1,7 +1,8 @@
-package io.facestream.track;
+package io.facestream.reuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.facestream.track.FaceBox;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

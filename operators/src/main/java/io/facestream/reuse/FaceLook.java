@@ -1,4 +1,6 @@
-package io.facestream.track;
+package io.facestream.reuse;
+
+import io.facestream.track.FaceBox;
 
 /**
  * How a face looks in one frame, for deciding whether an earlier embedding of it still stands for it.

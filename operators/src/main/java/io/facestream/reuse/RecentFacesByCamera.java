@@ -1,4 +1,4 @@
-package io.facestream.track;
+package io.facestream.reuse;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
-package io.facestream.track;
+package io.facestream.reuse;
 
+import io.facestream.track.FaceBox;
 import java.util.ArrayList;
 import java.util.List;
 
