@@ -467,7 +467,7 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         for (MatchedFrame frame : rematch(frames, now)) {
             List<TrackedFace> tracked = new ArrayList<>(frame.faces().length);
             for (int i = 0; i < frame.faces().length; i++) {
-                tracked.add(TrackedFace.of(frame.faces()[i], frame.best()[i]));
+                tracked.add(TrackedFace.of(frame.faces()[i].detection(), frame.faces()[i].embedding(), frame.best()[i]));
             }
             emit(camera, camera.tracks().frame(frame.frame().frameSeq(), frame.frame().captureTs(), tracked), now);
         }

@@ -2,7 +2,6 @@ package io.facestream.track;
 
 import io.facestream.detect.DetectedFace;
 import io.facestream.match.Match;
-import io.facestream.pipeline.Face;
 
 /**
  * One face of a frame as the sightings stage gets it: where it is, how sure the detector was, its embedding (for
@@ -16,12 +15,11 @@ import io.facestream.pipeline.Face;
 public record TrackedFace(FaceBox box, double detectionScore, float[] embedding, String personId, String name,
         double similarity, double margin) {
 
-    /** A face of the pipeline with the gallery's answer for it. */
-    public static TrackedFace of(Face face, Match match) {
-        DetectedFace detection = face.detection();
+    /** A detected face, its embedding (may be null) and the gallery's answer for it. */
+    public static TrackedFace of(DetectedFace detection, float[] embedding, Match match) {
         FaceBox box = new FaceBox(detection.x1(), detection.y1(), Math.max(detection.x1(), detection.x2()),
                 Math.max(detection.y1(), detection.y2()));
-        return new TrackedFace(box, detection.score(), face.embedding(), match.known() ? match.personId() : null,
+        return new TrackedFace(box, detection.score(), embedding, match.known() ? match.personId() : null,
                 match.known() ? match.name() : null, match.score(), match.margin());
     }
 

@@ -109,7 +109,8 @@ final class SightingsBenchmark {
             faces += found.size();
             List<TrackedFace> tracked = new ArrayList<>();
             for (Face face : found) {
-                tracked.add(TrackedFace.of(face, gallery.best(face.embedding(), settings.match().threshold())));
+                tracked.add(TrackedFace.of(face.detection(), face.embedding(),
+                        gallery.best(face.embedding(), settings.match().threshold())));
             }
             sightings.addAll(tracks.frame(seq, timestampMs, tracked).sightings());
         }
