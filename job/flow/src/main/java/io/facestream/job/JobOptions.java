@@ -1,7 +1,7 @@
 package io.facestream.job;
 
 import io.facestream.config.ConfigKey;
-import io.facestream.config.PipelineOptions;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.StreamOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +81,7 @@ public final class JobOptions {
 
     /** Every key the job accepts: pipeline, stream and job keys. */
     public static List<ConfigKey<?>> all() {
-        List<ConfigKey<?>> all = new ArrayList<>(PipelineOptions.all());
+        List<ConfigKey<?>> all = new ArrayList<>(FacePipelineOptions.all());
         all.addAll(StreamOptions.all());
         all.addAll(jobKeys());
         return all;

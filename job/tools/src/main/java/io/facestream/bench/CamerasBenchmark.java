@@ -3,7 +3,9 @@ package io.facestream.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.cli.JobTopics;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
+import io.facestream.config.StreamOptions;
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
@@ -11,10 +13,7 @@ import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
-import io.facestream.config.PipelineOptions;
-import io.facestream.config.StreamOptions;
 import io.facestream.serde.EnrollmentRequest;
-import java.util.concurrent.atomic.AtomicReference;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -148,7 +148,7 @@ final class CamerasBenchmark {
         err.printf("bench: %d cameras, bursts while %,d people are enrolled%n", cameras, people);
         long before = job.accumulator(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR);
         String topic = config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC);
-        String model = config.get(PipelineOptions.RECOGNIZER_MODEL);
+        String model = config.get(FacePipelineOptions.RECOGNIZER_MODEL);
         Random random = new Random(7);
         Thread camerasThread = new Thread(() -> {
             try {

@@ -1,8 +1,8 @@
 package io.facestream.bench;
 
 import io.facestream.align.FaceAligner;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.decode.ImageDecoder;
 import io.facestream.decode.OpenCvLoader;
@@ -55,7 +55,7 @@ final class ComponentBenchmarks {
      * search, in plain Java on {@code threads} threads, without Flink or Kafka: frames per second.
      */
     double bareFps(List<byte[]> frames, int threads) throws Exception {
-        try (FacePipeline pipeline = open(Map.of(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1"))) {
+        try (FacePipeline pipeline = open(Map.of(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1"))) {
             GallerySnapshot gallery = GallerySnapshot.of(List.of());
             for (int i = 0; i < 8; i++) {
                 pipeline.analyze(frames.get(i % frames.size()), true);
@@ -86,7 +86,7 @@ final class ComponentBenchmarks {
     /** Detection alone on one thread over {@code frames}, with {@code overrides} of the configuration: frames/s. */
     double detectorFps(List<byte[]> frames, Map<String, String> overrides) {
         Map<String, String> settings = new java.util.HashMap<>(overrides);
-        settings.put(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
+        settings.put(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
         try (FacePipeline pipeline = open(settings)) {
             ImageDecoder decoder = new ImageDecoder(pipeline.settings().decodeLimits());
             List<Mat> images = new ArrayList<>();
@@ -110,8 +110,8 @@ final class ComponentBenchmarks {
         Map<String, Double> result = new LinkedHashMap<>();
         // Like for like: both letterboxed into the manifest's 640x640, one pass (the shipped settings run a frame at
         // its own size and look again at small faces: --small-faces compares those with this).
-        try (FacePipeline pipeline = open(Map.of(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1",
-                PipelineOptions.DETECTOR_INPUT_SIZE.name(), "fixed", PipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name(), "0"))) {
+        try (FacePipeline pipeline = open(Map.of(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1",
+                FacePipelineOptions.DETECTOR_INPUT_SIZE.name(), "fixed", FacePipelineOptions.DETECTOR_SECOND_LOOK_BELOW_PX.name(), "0"))) {
             ImageDecoder decoder = new ImageDecoder(pipeline.settings().decodeLimits());
             List<Mat> images = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
@@ -163,7 +163,7 @@ final class ComponentBenchmarks {
     Map<Integer, Double> recognizerByBatch(List<byte[]> frames, int[] batchSizes) {
         Map<Integer, Double> facesPerSecond = new LinkedHashMap<>();
         // Batching off: each call below is one recognizer call of exactly that many crops.
-        try (FacePipeline pipeline = open(Map.of(PipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true",
+        try (FacePipeline pipeline = open(Map.of(FacePipelineOptions.INFERENCE_DYNAMIC_BATCH.name(), "true",
                 StreamOptions.BATCHING_MAX_SIZE.name(), "1"))) {
             ImageDecoder decoder = new ImageDecoder(pipeline.settings().decodeLimits());
             FaceAligner aligner = new FaceAligner(pipeline.settings().recognizer());

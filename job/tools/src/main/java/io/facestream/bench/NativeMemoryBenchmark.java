@@ -88,7 +88,7 @@ final class NativeMemoryBenchmark {
             List<byte[]> hd = resized(frames, new Size(1920, 1080), 40);
             err.printf("bench: native memory, %d threads, 1920x1080 frames%n", threads);
             summary.put("native_1080p_peak_mb", mb(peakWhile(base, () -> analyse(pipeline, hd, threads, seconds))));
-            long pixels = config.get(io.facestream.config.PipelineOptions.DECODE_MAX_PIXELS);
+            long pixels = config.get(io.facestream.config.FacePipelineOptions.DECODE_MAX_PIXELS);
             byte[] largest = largestTransparentPng(pixels);
             err.printf("bench: native memory, %d threads, transparent PNGs of %,d pixels%n", threads, pixels);
             summary.put("native_largest_frame_mb", mb(ImageDecoder.nativeBytes(pixels, true)));

@@ -1,7 +1,7 @@
 package io.facestream.cli;
 
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +16,6 @@ final class ConfigMixin {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     FaceStreamConfig load() {
-        return FaceStreamConfig.load(configFile, overrides, PipelineOptions.all());
+        return FaceStreamConfig.load(configFile, overrides, FacePipelineOptions.all());
     }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facestream.cli.JobTopics;
 import io.facestream.cli.Progress;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.ingest.EncodedFrame;
 import io.facestream.ingest.FaceStreamProducer;
@@ -75,7 +75,7 @@ public final class LocalDemo {
     }
 
     public int run() throws Exception {
-        Path modelsDir = Path.of(options.overrides().getOrDefault(PipelineOptions.MODELS_DIR.name(), "models"));
+        Path modelsDir = Path.of(options.overrides().getOrDefault(FacePipelineOptions.MODELS_DIR.name(), "models"));
         SamplePeople samples = new SamplePeople(modelsDir);
         List<EnrollmentRequest> people = samples.people();
         Map<String, Path> cameras = samples.cameras();
@@ -342,7 +342,7 @@ public final class LocalDemo {
         values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve("checkpoints").toString());
         values.put(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.name(), "facestream-demo");
         values.put(JobOptions.JOB_PARALLELISM.name(), "1");
-        values.put(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
+        values.put(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
         values.put("flink.rest.port", "8081");
         // Progress (accumulators) reaches the demo with TaskManager heartbeats: every second, not every 10.
         values.put("flink.heartbeat.interval", "1000");

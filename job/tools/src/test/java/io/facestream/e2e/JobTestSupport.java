@@ -2,8 +2,8 @@ package io.facestream.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.config.PipelineOptions;
 import io.facestream.config.StreamOptions;
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.EncodedFrame;
@@ -58,9 +58,9 @@ final class JobTestSupport {
 
     static FaceStreamConfig config(LocalKafkaBroker broker, Topics topics, Path checkpoints, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>();
-        values.put(PipelineOptions.MODELS_DIR.name(), modelsDir().toString());
-        values.put(PipelineOptions.INFERENCE_DEVICE.name(), "cpu");
-        values.put(PipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
+        values.put(FacePipelineOptions.MODELS_DIR.name(), modelsDir().toString());
+        values.put(FacePipelineOptions.INFERENCE_DEVICE.name(), "cpu");
+        values.put(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS.name(), "1");
         values.put(StreamOptions.ASYNC_THREADS.name(), "2");
         values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
         values.put(JobOptions.KAFKA_FRAMES_TOPIC.name(), topics.frames());

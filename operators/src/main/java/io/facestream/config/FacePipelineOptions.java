@@ -5,8 +5,8 @@ import io.facestream.inference.InferenceDevice;
 import java.util.List;
 
 /** The face pipeline's configuration keys (models, detection, recognition, decoding, inference): every command takes them. */
-public final class PipelineOptions {
-    private PipelineOptions() {
+public final class FacePipelineOptions {
+    private FacePipelineOptions() {
     }
 
     public static final ConfigKey<String> MODELS_DIR = ConfigKey.string("models.dir", "models",
