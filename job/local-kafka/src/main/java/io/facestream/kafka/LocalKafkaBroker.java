@@ -168,16 +168,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         awaitReady(Duration.ofSeconds(90));
     }
 
-    /**
-     * Creates topics that do not exist yet, replication factor 1, each with its own settings
-     * (e.g. {@code max.message.bytes}, {@code cleanup.policy}); existing ones are kept.
-     */
-    public void createTopics(List<TopicSpec> topics) {
-        try (Admin admin = admin()) {
-            TopicSpec.createMissing(admin, topics, (short) 1);
-        }
-    }
-
     /** An admin client on the broker's own listener (plaintext, loopback), whatever clients must use. */
     public Admin admin() {
         Properties properties = new Properties();

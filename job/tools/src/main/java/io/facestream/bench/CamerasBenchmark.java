@@ -2,7 +2,6 @@ package io.facestream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facestream.cli.JobTopics;
 import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.StreamOptions;
@@ -11,6 +10,7 @@ import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
+import io.facestream.job.TopicSpec;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.serde.EnrollmentRequest;
@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Many cameras, each on its own clock: N cameras (a tenth of them five minutes slow, a twentieth 200 s fast), every one
@@ -246,7 +247,9 @@ final class CamerasBenchmark {
         values.putIfAbsent("flink.heartbeat.interval", "500");
         values.putIfAbsent("flink.rest.port", "0");
         FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
-        broker.createTopics(JobTopics.of(config, 2));
+        try (Admin admin = broker.admin()) {
+            TopicSpec.createMissing(admin, TopicSpec.forJob(config, 2), (short) 1);
+        }
         return config;
     }
 

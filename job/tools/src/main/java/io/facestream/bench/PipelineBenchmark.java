@@ -2,7 +2,6 @@ package io.facestream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facestream.cli.JobTopics;
 import io.facestream.cli.Progress;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.demo.SamplePeople;
@@ -10,6 +9,7 @@ import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
+import io.facestream.job.TopicSpec;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.serde.EnrollmentRequest;
@@ -23,14 +23,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.UUID;
-import java.util.Properties;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -117,7 +118,9 @@ final class PipelineBenchmark {
         values.putIfAbsent("flink.heartbeat.interval", "500");
         values.putIfAbsent("flink.rest.port", "0");
         FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
-        broker.createTopics(JobTopics.of(config, 2));
+        try (Admin admin = broker.admin()) {
+            TopicSpec.createMissing(admin, TopicSpec.forJob(config, 2), (short) 1);
+        }
         try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
             for (EnrollmentRequest person : samples.people().subList(0, 2)) {
                 producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person);

@@ -1,13 +1,14 @@
 package io.facestream.cli;
 
 import io.facestream.config.FaceStreamConfig;
+import io.facestream.job.TopicSpec;
 import io.facestream.kafka.LocalKafkaBroker;
-import io.facestream.kafka.TopicSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,8 +45,10 @@ class BrokerCommand implements Callable<Integer> {
         err.printf("broker: starting Kafka on 127.0.0.1:%d%s ...%n", port, dataDir == null ? "" : " with data in " + dataDir);
         err.flush();
         LocalKafkaBroker broker = LocalKafkaBroker.start(new LocalKafkaBroker.Settings(port, dataDir, Map.of()));
-        List<TopicSpec> topics = JobTopics.of(config, partitions);
-        broker.createTopics(topics);
+        List<TopicSpec> topics = TopicSpec.forJob(config, partitions);
+        try (Admin admin = broker.admin()) {
+            TopicSpec.createMissing(admin, topics, (short) 1);
+        }
         for (TopicSpec topic : topics) {
             err.printf("broker: topic %s, %d partition(s) %s%n", topic.name(), topic.partitions(),
                     topic.configs().isEmpty() ? "(broker defaults)" : topic.configs());

@@ -3,7 +3,7 @@ package io.facestream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.kafka.TopicSpec;
+import io.facestream.job.TopicSpec;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Properties;
@@ -44,7 +44,7 @@ class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FaceStreamConfig config = topicNames.config();
-        List<TopicSpec> topics = JobTopics.of(config, partitions);
+        List<TopicSpec> topics = TopicSpec.forJob(config, partitions);
         Properties properties = kafka.properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");

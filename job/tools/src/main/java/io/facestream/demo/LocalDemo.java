@@ -2,7 +2,6 @@ package io.facestream.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facestream.cli.JobTopics;
 import io.facestream.cli.Progress;
 import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
@@ -14,6 +13,7 @@ import io.facestream.ingest.FrameSource;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
 import io.facestream.job.RunningJob;
+import io.facestream.job.TopicSpec;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.preview.PreviewServer;
@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -84,7 +85,9 @@ public final class LocalDemo {
         err.flush();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
             FaceStreamConfig config = config(broker.bootstrapServers(), work);
-            broker.createTopics(JobTopics.of(config, 2));
+            try (Admin admin = broker.admin()) {
+                TopicSpec.createMissing(admin, TopicSpec.forJob(config, 2), (short) 1);
+            }
             try (FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
                 for (EnrollmentRequest person : people) {
                     producer.sendEnrollment(config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC), person);

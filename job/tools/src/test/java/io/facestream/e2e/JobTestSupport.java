@@ -11,9 +11,9 @@ import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.ingest.FrameOptions;
 import io.facestream.ingest.FrameSource;
 import io.facestream.job.JobOptions;
+import io.facestream.job.TopicSpec;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
-import io.facestream.kafka.TopicSpec;
 import io.facestream.serde.EnrollmentRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Shared pieces of the job's integration tests: topics per test, configuration, sample frames, reading results. */
@@ -52,7 +53,14 @@ final class JobTestSupport {
         }
 
         void create(LocalKafkaBroker broker) {
-            broker.createTopics(TopicSpec.forJob(frames, enrollments, matches, sightings, deadLetters, 2));
+            createTopics(broker, TopicSpec.forJob(frames, enrollments, matches, sightings, deadLetters, 2));
+        }
+    }
+
+    /** Creates those of the topics the broker does not have yet, each with its settings. */
+    static void createTopics(LocalKafkaBroker broker, List<TopicSpec> topics) {
+        try (Admin admin = broker.admin()) {
+            TopicSpec.createMissing(admin, topics, (short) 1);
         }
     }
 

@@ -3,7 +3,7 @@ package io.facestream.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.facestream.ingest.FaceStreamProducer;
-import io.facestream.kafka.TopicSpec;
+import io.facestream.job.TopicSpec;
 import io.facestream.preview.PreviewServer;
 import io.facestream.serde.MatchRecord;
 import io.facestream.serde.MatchSerializationSchema;
@@ -51,7 +51,7 @@ class PreviewClientsITCase {
     @Test
     void pagesThatStopReadingAreDroppedWhileAPageThatReadsGetsEveryUpdate() throws Exception {
         String frames = "frames-clients", matches = "matches-clients", sightings = "sightings-clients";
-        KAFKA.broker().createTopics(List.of(new TopicSpec(frames, 1, Map.of()), new TopicSpec(matches, 1, Map.of()),
+        JobTestSupport.createTopics(KAFKA.broker(), List.of(new TopicSpec(frames, 1, Map.of()), new TopicSpec(matches, 1, Map.of()),
                 new TopicSpec(sightings, 1, Map.of())));
         try (PreviewServer server = PreviewServer.start(new PreviewServer.Settings(KAFKA.broker().bootstrapServers(),
                 new Properties(), frames, matches, sightings, "127.0.0.1", 0));
@@ -163,7 +163,7 @@ class PreviewClientsITCase {
     @Test
     void clientsThatNeverReadAFrameDoNotHoldUpThePage() throws Exception {
         String frames = "frames-big", matches = "matches-big", sightings = "sightings-big";
-        KAFKA.broker().createTopics(List.of(new TopicSpec(frames, 1, Map.of("max.message.bytes",
+        JobTestSupport.createTopics(KAFKA.broker(), List.of(new TopicSpec(frames, 1, Map.of("max.message.bytes",
                 TopicSpec.FRAMES_MAX_MESSAGE_BYTES)), new TopicSpec(matches, 1, Map.of()), new TopicSpec(sightings, 1, Map.of())));
         try (FaceStreamProducer producer = new FaceStreamProducer(KAFKA.broker().bootstrapServers())) {
             producer.sendFrame(frames, "cam-big", 1, System.currentTimeMillis(), new byte[6 * 1024 * 1024]);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.FaceStreamProducer;
-import io.facestream.kafka.TopicSpec;
+import io.facestream.job.TopicSpec;
 import io.facestream.pipeline.Face;
 import io.facestream.preview.PreviewServer;
 import io.facestream.serde.MatchRecord;
@@ -74,7 +74,7 @@ class PreviewPageITCase {
     @Test
     void thePageShowsEachCamerasLatestFrameWithItsFacesNamedThenASilentCamera() throws Exception {
         String frames = "frames-preview", matches = "matches-preview", sightings = "sightings-preview";
-        KAFKA.broker().createTopics(List.of(new TopicSpec(frames, 1, Map.of("max.message.bytes", TopicSpec.FRAMES_MAX_MESSAGE_BYTES)),
+        JobTestSupport.createTopics(KAFKA.broker(), List.of(new TopicSpec(frames, 1, Map.of("max.message.bytes", TopicSpec.FRAMES_MAX_MESSAGE_BYTES)),
                 new TopicSpec(matches, 1, Map.of()), new TopicSpec(sightings, 1, Map.of())));
         SamplePeople samples = JobTestSupport.samples();
         Map<String, byte[]> cameras = Map.of(

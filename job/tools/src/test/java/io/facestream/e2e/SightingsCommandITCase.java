@@ -3,7 +3,7 @@ package io.facestream.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.facestream.cli.FaceStreamCli;
-import io.facestream.kafka.TopicSpec;
+import io.facestream.job.TopicSpec;
 import io.facestream.serde.SightingSerializationSchema;
 import io.facestream.track.FaceBox;
 import io.facestream.track.Sighting;
@@ -36,7 +36,7 @@ class SightingsCommandITCase {
     @Test
     void printsTheSightingsOfTheTopicForPeopleOrAsWritten() throws Exception {
         String topic = "sightings-cli";
-        KAFKA.broker().createTopics(List.of(new TopicSpec(topic, 1, Map.of())));
+        JobTestSupport.createTopics(KAFKA.broker(), List.of(new TopicSpec(topic, 1, Map.of())));
         SightingSerializationSchema schema = new SightingSerializationSchema(topic, "faceplugin-fr");
         List<Sighting> sightings = List.of(
                 new Sighting("cam-door", 1, "ann", "Ann", 1_764_000_000_000L, 1_764_000_000_400L, 3, 0.81,

@@ -7,7 +7,7 @@ import io.facestream.config.ConfigException;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.kafka.TopicSpec;
+import io.facestream.job.TopicSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ class TopicLimitsITCase {
                 topics.deadLetters(), 1).stream()
                 .map(spec -> spec.name().equals(topics.sightings()) ? new TopicSpec(spec.name(), 1, Map.of("max.message.bytes", "100000"))
                         : spec).toList();
-        KAFKA.broker().createTopics(specs);
+        JobTestSupport.createTopics(KAFKA.broker(), specs);
         FaceStreamConfig config = JobTestSupport.config(KAFKA.broker(), topics, checkpoints, Map.of());
         assertThatThrownBy(() -> new FaceStreamJob(config).wire(StreamExecutionEnvironment.getExecutionEnvironment()))
                 .isInstanceOf(ConfigException.class)

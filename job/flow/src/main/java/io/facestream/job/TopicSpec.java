@@ -1,5 +1,6 @@
-package io.facestream.kafka;
+package io.facestream.job;
 
+import io.facestream.config.FaceStreamConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** A topic to create: name, partitions and topic-level settings (e.g. {@code max.message.bytes}). */
+/**
+ * A topic of the job: name, partitions and topic-level settings (e.g. {@code max.message.bytes}). The job's own topics
+ * and their production settings ({@link #forJob}) are the job's to say: {@code ./facestream topics} creates them on a
+ * cluster, the local broker of the demo and the tests gets the same ones.
+ */
 public record TopicSpec(String name, int partitions, Map<String, String> configs) {
 
     /** Frames are images: up to 32 MiB (4K JPEGs are megabytes), where Kafka's default is 1 MB. */
@@ -28,6 +33,13 @@ public record TopicSpec(String name, int partitions, Map<String, String> configs
      */
     public static final long ENROLLMENTS_SEGMENT_MS = HOUR_MS;
     public static final long ENROLLMENTS_MAX_COMPACTION_LAG_MS = DAY_MS;
+
+    /** The job's five topics under the names {@code config} gives them, with their documented settings. */
+    public static List<TopicSpec> forJob(FaceStreamConfig config, int framePartitions) {
+        return forJob(config.get(JobOptions.KAFKA_FRAMES_TOPIC), config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC),
+                config.get(JobOptions.KAFKA_MATCHES_TOPIC), config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC),
+                config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), framePartitions);
+    }
 
     /**
      * The job's five topics, with the settings the README and PRIVACY.md document: every topic has a retention, so no
