@@ -89,7 +89,7 @@ public final class FaceStreamJob {
         new FaceStreamJob(JobArguments.parse(args)).execute();
     }
 
-    /** Runs against the configured Kafka until cancelled. Locally (no cluster) with the web UI. */
+    /** Runs against the configured Kafka until cancelled, on the cluster that runs {@link #main}. */
     public void execute() throws Exception {
         StreamExecutionEnvironment env = environment(config);
         wire(env);
@@ -180,11 +180,14 @@ public final class FaceStreamJob {
         return new Outputs(matches, sightings, deadLetters);
     }
 
-    /** Checkpointing, state backend and pass-through Flink keys; a local run gets the web UI. */
+    /**
+     * Checkpointing, state backend and pass-through Flink keys. With no cluster to submit to, a local Flink with this
+     * project's local defaults and no web UI (the launcher in tools, io.facestream.runner.LocalJob, adds the UI).
+     */
     public static StreamExecutionEnvironment environment(FaceStreamConfig config) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config, false));
         if (env instanceof LocalStreamEnvironment) {
-            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration(config, true));
+            env = StreamExecutionEnvironment.createLocalEnvironment(flinkConfiguration(config, true));
         }
         return env;
     }

@@ -84,9 +84,9 @@ class DeadLetterRoutingITCase {
         try (InMemoryJob job = InMemoryJob.start(InMemoryJob.config(Map.of()),
                 InMemoryJob.gated(frames, new int[] {frames.size()}, gate, FrameRecord.class),
                 InMemoryJob.source(enrollments, EnrollmentRecord.class))) {
-            job.running().await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 1, Duration.ofMinutes(2));
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 1, Duration.ofMinutes(2));
             Gates.open(gate + 0);
-            JobExecutionResult result = job.running().client().getJobExecutionResult().get();
+            JobExecutionResult result = job.client().getJobExecutionResult().get();
             List<MatchRecord> matches = job.matches();
             List<DeadLetter> deadLetters = job.deadLetters();
 

@@ -12,17 +12,21 @@ import io.facestream.serde.MatchRecord;
 import io.facestream.testing.TestData;
 import io.facestream.track.Sighting;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -37,12 +41,12 @@ import org.apache.kafka.common.record.TimestampType;
  * gated: its records are released group by group when the test opens each group's gate.
  */
 final class InMemoryJob implements AutoCloseable {
-    private final RunningJob job;
+    private final JobClient job;
     private final CloseableIterator<MatchRecord> matches;
     private final CloseableIterator<Sighting> sightings;
     private final CloseableIterator<DeadLetter> deadLetters;
 
-    private InMemoryJob(RunningJob job, CloseableIterator<MatchRecord> matches, CloseableIterator<Sighting> sightings,
+    private InMemoryJob(JobClient job, CloseableIterator<MatchRecord> matches, CloseableIterator<Sighting> sightings,
                         CloseableIterator<DeadLetter> deadLetters) {
         this.job = job;
         this.matches = matches;
@@ -85,12 +89,30 @@ final class InMemoryJob implements AutoCloseable {
         outputs.matches().collectAsync(matches);
         outputs.sightings().collectAsync(sightings);
         outputs.deadLetters().collectAsync(deadLetters);
-        RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)));
+        JobClient job = env.executeAsync(config.get(JobOptions.JOB_NAME));
         return new InMemoryJob(job, matches.getOutput(), sightings.getOutput(), deadLetters.getOutput());
     }
 
-    RunningJob running() {
+    JobClient client() {
         return job;
+    }
+
+    /** Waits until the accumulator (summed over subtasks) satisfies {@code condition}; fails if the job ends first. */
+    long await(String accumulator, LongPredicate condition, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long count = accumulator(accumulator);
+            if (condition.test(count)) {
+                return count;
+            }
+            if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                throw new IllegalStateException("job ended while waiting for " + accumulator + " (at " + count + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout + " waiting for " + accumulator + " (at " + count + ")");
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** Every match, once the job has ended (all sources are bounded). */
@@ -192,8 +214,23 @@ final class InMemoryJob implements AutoCloseable {
         }
     }
 
+    private long accumulator(String name) {
+        try {
+            Object value = job.getAccumulators().get(10, TimeUnit.SECONDS).get(name);
+            return value instanceof Number number ? number.longValue() : 0L;
+        } catch (Exception e) {
+            return 0L; // not available while the job (re)starts
+        }
+    }
+
     @Override
     public void close() {
-        job.close();
+        try {
+            if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            // already gone
+        }
     }
 }

@@ -62,18 +62,17 @@ class LiveEnrollmentITCase {
         try (InMemoryJob job = InMemoryJob.start(InMemoryJob.config(Map.of(StreamOptions.GALLERY_DIR.name(), gallery.toString())),
                 InMemoryJob.gated(frames, new int[] {perPhase, 2 * perPhase, 3 * perPhase}, frameGate, FrameRecord.class),
                 InMemoryJob.gated(enrollments, new int[] {1, 2}, enrollmentGate, EnrollmentRecord.class))) {
-            RunningJob running = job.running();
-            running.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 1, Duration.ofMinutes(2)); // gallery.dir
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 1, Duration.ofMinutes(2)); // gallery.dir
             Gates.open(frameGate + 0);
-            running.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= perPhase, Duration.ofMinutes(2));
+            job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= perPhase, Duration.ofMinutes(2));
             Gates.open(enrollmentGate + 0); // tombstone
-            running.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(2));
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(2));
             Gates.open(frameGate + 1);
-            running.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 2L * perPhase, Duration.ofMinutes(2));
+            job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= 2L * perPhase, Duration.ofMinutes(2));
             Gates.open(enrollmentGate + 1); // enrolled again, through the topic
-            running.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 3, Duration.ofMinutes(2));
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 3, Duration.ofMinutes(2));
             Gates.open(frameGate + 2);
-            running.client().getJobExecutionResult().get();
+            job.client().getJobExecutionResult().get();
 
             TreeMap<Long, String> byFrame = job.matches().stream().collect(Collectors.toMap(MatchRecord::frameSeq,
                     match -> match.personId() + "/" + match.name(), (a, b) -> a + "," + b, TreeMap::new));

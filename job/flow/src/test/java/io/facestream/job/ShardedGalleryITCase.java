@@ -72,15 +72,14 @@ class ShardedGalleryITCase {
                 InMemoryJob.gated(frames, new int[] {PEOPLE.size() + 1, frames.size()}, frameGate, FrameRecord.class),
                 InMemoryJob.gated(enrollments, new int[] {PEOPLE.size(), enrollments.size()}, enrollmentGate,
                         EnrollmentRecord.class))) {
-            RunningJob running = job.running();
             Gates.open(enrollmentGate + 0);
-            running.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= PEOPLE.size(), Duration.ofMinutes(2));
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= PEOPLE.size(), Duration.ofMinutes(2));
             Gates.open(frameGate + 0);
-            running.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= PEOPLE.size() + 1, Duration.ofMinutes(2));
+            job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= PEOPLE.size() + 1, Duration.ofMinutes(2));
             Gates.open(enrollmentGate + 1);
-            running.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= PEOPLE.size() + 1, Duration.ofMinutes(2));
+            job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= PEOPLE.size() + 1, Duration.ofMinutes(2));
             Gates.open(frameGate + 1);
-            running.client().getJobExecutionResult().get();
+            job.client().getJobExecutionResult().get();
 
             List<MatchRecord> matches = job.matches();
             Map<Long, String> byFrame = matches.stream().collect(Collectors.toMap(MatchRecord::frameSeq,

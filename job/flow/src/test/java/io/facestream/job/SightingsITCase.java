@@ -76,7 +76,7 @@ class SightingsITCase {
         List<EnrollmentRecord> enrollments = List.of(enrollment(0, "nobody", null));
         try (InMemoryJob job = InMemoryJob.start(InMemoryJob.config(config),
                 InMemoryJob.source(frames, FrameRecord.class), InMemoryJob.source(enrollments, EnrollmentRecord.class))) {
-            job.running().client().getJobExecutionResult().get();
+            job.client().getJobExecutionResult().get();
             List<Sighting> sightings = job.sightings();
             sightings.forEach(s -> System.out.println("sighting: " + s));
             return sightings;
@@ -163,10 +163,10 @@ class SightingsITCase {
                 InMemoryJob.source(camera.frames, FrameRecord.class),
                 InMemoryJob.gated(enrollments, new int[] {1}, gate, EnrollmentRecord.class))) {
             // Seen while nobody is enrolled: the track ends unnamed (written, as emit-unknown asks) ...
-            job.running().await(StreamMetrics.SIGHTINGS_ACCUMULATOR, v -> v >= 1, Duration.ofMinutes(2));
+            job.await(StreamMetrics.SIGHTINGS_ACCUMULATOR, v -> v >= 1, Duration.ofMinutes(2));
             // ... then they are enrolled.
             Gates.open(gate + 0);
-            job.running().client().getJobExecutionResult().get();
+            job.client().getJobExecutionResult().get();
             List<Sighting> sightings = job.sightings();
             sightings.forEach(s -> System.out.println("sighting: " + s));
 

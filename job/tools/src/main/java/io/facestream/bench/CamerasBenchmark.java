@@ -7,12 +7,12 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.StreamOptions;
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.FaceStreamProducer;
-import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
 import io.facestream.job.TopicSpec;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -79,9 +78,7 @@ final class CamerasBenchmark {
         Path work = Files.createTempDirectory("facestream-bench-cameras-");
         try {
             FaceStreamConfig config = config(broker, work, cameras);
-            StreamExecutionEnvironment env = FaceStreamJob.environment(config);
-            new FaceStreamJob(config).wire(env);
-            try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)));
+            try (RunningJob job = LocalJob.start(config);
                  FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers());
                  CommittedRecords sightings = new CommittedRecords(broker.bootstrapServers(),
                          config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC))) {

@@ -2,16 +2,16 @@ package io.facestream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facestream.cli.Progress;
 import io.facestream.config.FaceStreamConfig;
+import io.facestream.console.Progress;
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.FaceStreamProducer;
-import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
 import io.facestream.job.TopicSpec;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -80,7 +79,7 @@ final class PipelineBenchmark {
             double fps;
             double residentMb;
             double residentAfterSoakMb;
-            try (RunningJob job = start(throughputConfig)) {
+            try (RunningJob job = LocalJob.start(throughputConfig)) {
                 try (Progress shown = Progress.start(progress, err, "bench throughput", "frames",
                         () -> Progress.Count.of(job.accumulator(StreamMetrics.FRAMES_COMPLETED), total))) {
                     // Steady state: from the fifth of the frames on, past start-up and JIT warm-up.
@@ -93,7 +92,7 @@ final class PipelineBenchmark {
                 residentAfterSoakMb = soak(throughputConfig, producer, frames, job, soakMinutes);
             }
             Latencies latencies;
-            try (RunningJob job = start(latencyConfig)) {
+            try (RunningJob job = LocalJob.start(latencyConfig)) {
                 job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 2, Duration.ofMinutes(5));
                 latencies = latency(latencyConfig, job, producer, frames, fps / 2, latencySeconds);
             }
@@ -127,12 +126,6 @@ final class PipelineBenchmark {
             }
         }
         return config;
-    }
-
-    private static RunningJob start(FaceStreamConfig config) throws Exception {
-        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
-        new FaceStreamJob(config).wire(env);
-        return new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)));
     }
 
     /** Full load for {@code minutes}: frames pushed as fast as the job takes them; resident memory at the end. */

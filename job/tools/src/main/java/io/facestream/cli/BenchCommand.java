@@ -1,6 +1,7 @@
 package io.facestream.cli;
 
 import io.facestream.bench.Benchmark;
+import io.facestream.console.Progress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

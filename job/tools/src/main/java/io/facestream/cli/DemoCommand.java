@@ -1,5 +1,6 @@
 package io.facestream.cli;
 
+import io.facestream.console.Progress;
 import io.facestream.demo.LocalDemo;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.facestream.cli;
 
 import io.facestream.config.FaceStreamConfig;
-import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
+import io.facestream.runner.LocalJob;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code facestream job}: the streaming job against an existing Kafka, in a local Flink with its web UI. */
 @Command(name = "job", mixinStandardHelpOptions = true,
         description = "Runs the streaming job against an existing Kafka (local Flink with its web UI; "
-                + "the same entry point a FlinkDeployment uses).")
+                + "the same dataflow a FlinkDeployment runs).")
 class JobCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file of key: value lines.")
     Path configFile;
@@ -24,7 +24,7 @@ class JobCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FaceStreamConfig config = FaceStreamConfig.load(configFile, overrides, JobOptions.all());
-        new FaceStreamJob(config).execute();
+        LocalJob.run(config);
         return 0;
     }
 }

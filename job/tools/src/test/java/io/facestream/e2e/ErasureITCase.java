@@ -9,7 +9,8 @@ import io.facestream.config.StreamOptions;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ class ErasureITCase {
         extra.put(StreamOptions.GALLERY_DIR.name(), gallery.toString());
         extra.put(StreamOptions.MATCHES_EMIT_UNKNOWN.name(), "true");
         FaceStreamConfig config = JobTestSupport.config(CLUSTER.broker(), topics, work.resolve("checkpoints"), extra);
-        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        StreamExecutionEnvironment env = LocalJob.environment(config);
         new FaceStreamJob(config).wire(env);
         try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap);
              RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {

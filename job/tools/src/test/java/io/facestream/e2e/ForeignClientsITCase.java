@@ -11,7 +11,8 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ class ForeignClientsITCase {
         Path photo = Files.write(work.resolve("franck.jpg"), franck);
         String bootstrap = CLUSTER.broker().bootstrapServers();
         try (FaceStreamProducer producer = new FaceStreamProducer(bootstrap)) {
-            StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+            StreamExecutionEnvironment env = LocalJob.environment(config);
             new FaceStreamJob(config).wire(env);
             try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
                 enroll(producer, topics.enrollments(), person("franck"));

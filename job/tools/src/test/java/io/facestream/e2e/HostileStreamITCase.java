@@ -12,7 +12,8 @@ import io.facestream.config.StreamOptions;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import io.facestream.testing.HostileImages;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ class HostileStreamITCase {
         records.add(record("cam-good", franck, header("frame-seq", "3"))); // still running after all of it
 
         try (FaceStreamProducer producer = new FaceStreamProducer(CLUSTER.broker().bootstrapServers())) {
-            StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+            StreamExecutionEnvironment env = LocalJob.environment(config);
             new FaceStreamJob(config).wire(env);
             try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
                 enroll(producer, topics.enrollments(), person("franck"));

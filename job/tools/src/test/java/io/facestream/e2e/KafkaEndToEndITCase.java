@@ -16,7 +16,8 @@ import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class KafkaEndToEndITCase {
     Path checkpoints;
 
     private RunningJob start(FaceStreamConfig config) throws Exception {
-        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        StreamExecutionEnvironment env = LocalJob.environment(config);
         new FaceStreamJob(config).wire(env);
         return new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)));
     }

@@ -14,7 +14,8 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -58,7 +59,7 @@ class LocalRunITCase {
                 "flink.metrics.reporter.prom.port", Integer.toString(prometheusPort)));
         List<byte[]> frames = videoFrames("franck.mp4", 0.5, 30);
 
-        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        StreamExecutionEnvironment env = LocalJob.environment(config);
         new FaceStreamJob(config).wire(env);
         try (FaceStreamProducer producer = new FaceStreamProducer(KAFKA.broker().bootstrapServers());
              RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {

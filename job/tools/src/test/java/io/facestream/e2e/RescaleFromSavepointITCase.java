@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,7 @@ class RescaleFromSavepointITCase {
             values.put("flink.execution.savepoint.path", savepoint);
         }
         FaceStreamConfig config = FaceStreamConfig.of(values, JobOptions.all());
-        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        StreamExecutionEnvironment env = LocalJob.environment(config);
         new FaceStreamJob(config).wire(env);
         try (RunningJob job = new RunningJob(env.executeAsync(config.get(JobOptions.JOB_NAME)))) {
             if (enroll) {

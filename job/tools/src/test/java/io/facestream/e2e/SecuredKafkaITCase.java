@@ -10,9 +10,10 @@ import io.facestream.config.ConfigException;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -147,7 +148,7 @@ class SecuredKafkaITCase {
         assertThat(enrolled.exit()).as(enrolled.err()).isZero();
 
         FaceStreamConfig config = jobConfig(topics, work.resolve("checkpoints"), client);
-        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        StreamExecutionEnvironment env = LocalJob.environment(config);
         new FaceStreamJob(config).wire(env);
         byte[] graph = InstantiationUtil.serializeObject(env.getStreamGraph(false).getJobGraph());
         assertThat(new String(graph, StandardCharsets.ISO_8859_1)).as("the job graph holds no secret")
@@ -187,7 +188,7 @@ class SecuredKafkaITCase {
 
         long start = System.nanoTime();
         FaceStreamConfig config = jobConfig(topics, work.resolve("checkpoints"), wrong);
-        assertThatThrownBy(() -> new FaceStreamJob(config).wire(FaceStreamJob.environment(config)))
+        assertThatThrownBy(() -> new FaceStreamJob(config).wire(LocalJob.environment(config)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Kafka at " + broker.bootstrapServers() + " refused the credentials")
                 .hasMessageContaining("sasl.jaas.config");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class TransactionTimeoutITCase {
     void aDowntimeLongerThanTheTransactionTimeoutNeverLosesResultsSilently() throws Exception {
         try (FaultRun run = new FaultRun(CLUSTER.broker(), checkpoints, "tx-timeout",
                 Map.of(JobOptions.KAFKA_TRANSACTION_TIMEOUT_MS.name(), "8000"))) {
-            StreamExecutionEnvironment env = FaceStreamJob.environment(run.config());
+            StreamExecutionEnvironment env = LocalJob.environment(run.config());
             new FaceStreamJob(run.config()).wire(env);
             try (RunningJob job = new RunningJob(env.executeAsync(run.config().get(JobOptions.JOB_NAME)))) {
                 run.enroll();

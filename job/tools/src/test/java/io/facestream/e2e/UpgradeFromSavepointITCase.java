@@ -7,8 +7,9 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
 import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,7 +87,7 @@ class UpgradeFromSavepointITCase {
             assertThat(endOffsets(broker, UpgradeScenario.FRAMES)).containsExactly(24L, 18L);
 
             FaceStreamConfig config = config(broker, savepoint);
-            StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+            StreamExecutionEnvironment env = LocalJob.environment(config);
             new FaceStreamJob(config).wire(env);
             try (RunningJob job = new RunningJob(env.executeAsync(UpgradeScenario.JOB_NAME))) {
                 producer.sendEnrollment(UpgradeScenario.ENROLLMENTS, scenario.person("cap"));

@@ -9,9 +9,10 @@ import io.facestream.config.FaceStreamConfig;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
 import io.facestream.job.JobOptions;
-import io.facestream.job.RunningJob;
 import io.facestream.kafka.CommittedRecords;
 import io.facestream.kafka.LocalKafkaBroker;
+import io.facestream.runner.LocalJob;
+import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
 import java.net.URI;
@@ -120,7 +121,7 @@ class UpgradeSavepointMaker {
         note("config (every key set; the rest default):");
         values.forEach((key, value) -> note("  %s = %s", key, value));
 
-        StreamExecutionEnvironment env = FaceStreamJob.environment(config);
+        StreamExecutionEnvironment env = LocalJob.environment(config);
         new FaceStreamJob(config).wire(env);
         StreamGraph graph = env.getStreamGraph(false);
         Map<Integer, byte[]> hashes = new StreamGraphHasherV2().traverseStreamGraphAndGenerateHashes(graph);

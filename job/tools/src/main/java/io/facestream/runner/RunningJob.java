@@ -1,4 +1,4 @@
-package io.facestream.job;
+package io.facestream.runner;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.facestream.cli;
+package io.facestream.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.facestream.cli;
+package io.facestream.console;
 
 import java.io.PrintWriter;
 import java.time.Duration;
