@@ -31,7 +31,6 @@ import io.facestream.track.Sighting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -257,20 +256,8 @@ public final class FaceStreamJob {
         }
     }
 
-    /**
-     * The Kafka client properties every source and sink of the job gets: {@code kafka.properties.*} as given. Values
-     * may be Kafka config-provider references (e.g. {@code ${dir:/etc/facestream/kafka-client:sasl.jaas.config}}),
-     * which the clients resolve where they run, so secrets stay out of the job graph.
-     */
-    static Properties kafkaProperties(FaceStreamConfig config) {
-        Properties properties = new Properties();
-        Map<String, String> extra = config.withPrefix(JobOptions.KAFKA_PROPERTIES);
-        properties.putAll(extra);
-        return properties;
-    }
-
     public static KafkaSource<FrameRecord> framesSource(FaceStreamConfig config) {
-        Properties properties = kafkaProperties(config);
+        Properties properties = KafkaAccess.clientProperties(config);
         properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(32 * 1024 * 1024));
         return KafkaSource.<FrameRecord>builder()
@@ -288,7 +275,7 @@ public final class FaceStreamJob {
     }
 
     public static KafkaSource<EnrollmentRecord> enrollmentsSource(FaceStreamConfig config) {
-        Properties properties = kafkaProperties(config);
+        Properties properties = KafkaAccess.clientProperties(config);
         properties.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return KafkaSource.<EnrollmentRecord>builder()
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS))
@@ -345,7 +332,7 @@ public final class FaceStreamJob {
     }
 
     private static Properties producerProperties(FaceStreamConfig config) {
-        Properties properties = kafkaProperties(config);
+        Properties properties = KafkaAccess.clientProperties(config);
         properties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(config.get(JobOptions.KAFKA_TRANSACTION_TIMEOUT_MS)));
         properties.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(33 * 1024 * 1024));
         return properties;

@@ -27,16 +27,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks, before the job is submitted, that Kafka accepts the job's credentials and has its
- * topics: a wrong password or a missing topic then stops the start with one message naming the
- * setting, instead of a task that fails and restarts forever. A Kafka that does not answer yet is
- * only a warning: the job starts and its clients keep trying, as they would after a broker restart.
+ * How the job reaches Kafka: the client properties of its sources and sinks, and the check, before the job is
+ * submitted, that Kafka accepts the job's credentials and has its topics: a wrong password or a missing topic then
+ * stops the start with one message naming the setting, instead of a task that fails and restarts forever. A Kafka
+ * that does not answer yet is only a warning: the job starts and its clients keep trying, as they would after a
+ * broker restart. The job uses this class; this class knows nothing of the job.
  */
 public final class KafkaAccess {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAccess.class);
     private static final long TIMEOUT_SECONDS = 30;
 
     private KafkaAccess() {
+    }
+
+    /**
+     * The Kafka client properties every source and sink of the job gets: {@code kafka.properties.*} as given. Values
+     * may be Kafka config-provider references (e.g. {@code ${dir:/etc/facestream/kafka-client:sasl.jaas.config}}),
+     * which the clients resolve where they run, so secrets stay out of the job graph.
+     */
+    static Properties clientProperties(FaceStreamConfig config) {
+        Properties properties = new Properties();
+        properties.putAll(config.withPrefix(JobOptions.KAFKA_PROPERTIES));
+        return properties;
     }
 
     /** Fails with a {@link ConfigException} when Kafka refuses the credentials or lacks a topic the job uses. */
@@ -50,7 +62,7 @@ public final class KafkaAccess {
         }
         topics.put(config.get(JobOptions.KAFKA_SIGHTINGS_TOPIC), JobOptions.KAFKA_SIGHTINGS_TOPIC);
         topics.put(config.get(JobOptions.KAFKA_DEAD_LETTER_TOPIC), JobOptions.KAFKA_DEAD_LETTER_TOPIC);
-        Properties properties = FaceStreamJob.kafkaProperties(config);
+        Properties properties = clientProperties(config);
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         properties.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT_SECONDS * 1000));
         List<String> missing = new ArrayList<>();
