@@ -60,8 +60,8 @@ public final class GallerySnapshot {
         return personOfRow.length;
     }
 
-    /** The best person by cosine (embeddings are unit length): known when the score reaches the threshold. */
-    public Match best(float[] probe, float threshold) {
+    /** The best person by cosine (embeddings are unit length): known when the score reaches {@code matchThreshold}. */
+    public Match best(float[] probe, double matchThreshold) {
         if (personOfRow.length == 0) {
             return Match.unknown(Float.NaN);
         }
@@ -71,7 +71,7 @@ public final class GallerySnapshot {
         }
         int bestRow = rows.best(probe);
         float bestScore = rows.dot(bestRow, probe);
-        if (bestScore < threshold) {
+        if (!Similarity.reaches(bestScore, matchThreshold)) {
             return Match.unknown(bestScore);
         }
         Person person = people.get(personOfRow[bestRow]);

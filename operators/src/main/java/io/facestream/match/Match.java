@@ -23,17 +23,18 @@ public record Match(String personId, String name, float score, boolean known, fl
 
     /**
      * This match after also comparing the face with a person the gallery did not have when it was searched: the
-     * person becomes the best candidate when they score higher (known at {@code threshold}), else they may be the
-     * runner-up. Comparing with a person the search already had changes nothing.
+     * person becomes the best candidate when they score higher (known when the score reaches {@code matchThreshold}),
+     * else they may be the runner-up. Comparing with a person the search already had changes nothing.
      */
-    public Match withCandidate(String candidateId, String candidateName, float candidateScore, float threshold) {
+    public Match withCandidate(String candidateId, String candidateName, float candidateScore, double matchThreshold) {
         if (Float.isNaN(candidateScore)) {
             return this;
         }
         boolean same = candidateId.equals(personId);
         if (Float.isNaN(score) || candidateScore > score) {
             float next = same ? runnerUp : score;
-            return new Match(candidateId, candidateName, candidateScore, candidateScore >= threshold, next);
+            return new Match(candidateId, candidateName, candidateScore, Similarity.reaches(candidateScore, matchThreshold),
+                    next);
         }
         if (same || !Float.isNaN(runnerUp) && runnerUp >= candidateScore) {
             return this;

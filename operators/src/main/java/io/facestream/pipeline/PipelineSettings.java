@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * the job resolves it when the graph is built and hands it to its functions.
  */
 public record PipelineSettings(DetectorModel detector, RecognizerModel recognizer, DetectorSettings detection,
-                               float matchThreshold, int smoothBelowPx, DecodeLimits decodeLimits,
+                               double matchThreshold, int smoothBelowPx, DecodeLimits decodeLimits,
                                InferenceSettings inference, Batching batching) implements Serializable {
 
     /**
@@ -77,8 +77,9 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
                 config.get(FacePipelineOptions.INFERENCE_INTRA_OP_THREADS),
                 config.get(FacePipelineOptions.INFERENCE_INTER_OP_THREADS),
                 config.get(FacePipelineOptions.INFERENCE_DYNAMIC_BATCH));
-        return new PipelineSettings(detector, recognizer, detection,
-                (float) (threshold != null ? threshold : recognizer.defaultMatchThreshold()),
+        // At the precision of the scores it is compared with (float), so that a score reaches it exactly as before.
+        double matchThreshold = (float) (threshold != null ? threshold : recognizer.defaultMatchThreshold());
+        return new PipelineSettings(detector, recognizer, detection, matchThreshold,
                 config.get(FacePipelineOptions.ALIGN_SMOOTH_BELOW_PX),
                 decodeLimits(config),
                 inference, Batching.OFF);

@@ -1,9 +1,9 @@
 package io.facestream.stream;
 
-import io.facestream.embed.Vectors;
 import io.facestream.match.Match;
 import io.facestream.match.Person;
 import io.facestream.match.PersonIndex;
+import io.facestream.match.Similarity;
 import io.facestream.pipeline.Face;
 import java.util.Set;
 import java.util.TreeMap;
@@ -194,10 +194,7 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         for (String id : index.candidates(probe, settings.hammingCandidates(), settings.candidatePeople())) {
             setCurrentKey(id);
             Person candidate = person.value();
-            float score = Float.NEGATIVE_INFINITY;
-            for (float[] embedding : candidate.embeddings()) {
-                score = Math.max(score, Vectors.dot(embedding, probe));
-            }
+            float score = Similarity.toPerson(probe, candidate.embeddings());
             if (score > bestScore) {
                 runnerUp = bestId == null ? Float.NaN : bestScore;
                 bestScore = score;
@@ -210,7 +207,7 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         if (bestId == null) {
             return Match.unknown(Float.NaN);
         }
-        return bestScore >= settings.threshold() ? new Match(bestId, bestName, bestScore, true, runnerUp)
-                : Match.unknown(bestScore, runnerUp);
+        return Similarity.reaches(bestScore, settings.matchThreshold())
+                ? new Match(bestId, bestName, bestScore, true, runnerUp) : Match.unknown(bestScore, runnerUp);
     }
 }

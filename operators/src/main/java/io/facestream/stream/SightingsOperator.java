@@ -1,8 +1,8 @@
 package io.facestream.stream;
 
-import io.facestream.embed.Vectors;
 import io.facestream.match.Match;
 import io.facestream.match.Person;
+import io.facestream.match.Similarity;
 import io.facestream.state.StateCodec;
 import io.facestream.state.StateFields;
 import io.facestream.track.CameraTimeline;
@@ -682,7 +682,6 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         }
         List<RecentEnrollment> recent = recentEnrollments.values().stream()
                 .filter(enrollment -> enrollment.arrivedAt() >= now - RECENT_ENROLLMENT_MS).toList();
-        float threshold = (float) settings.sightings().matchThreshold();
         List<MatchedFrame> rematched = new ArrayList<>(frames.size());
         for (MatchedFrame frame : frames) {
             Match[] best = frame.best().clone();
@@ -695,14 +694,9 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
                     continue;
                 }
                 for (RecentEnrollment enrollment : recent) {
-                    float score = Float.NaN;
-                    for (float[] enrolled : enrollment.embeddings()) {
-                        if (enrolled.length == embedding.length) {
-                            float similarity = Vectors.dot(embedding, enrolled);
-                            score = Float.isNaN(score) ? similarity : Math.max(score, similarity);
-                        }
-                    }
-                    best[i] = best[i].withCandidate(enrollment.personId(), enrollment.name(), score, threshold);
+                    float score = Similarity.toPerson(embedding, enrollment.embeddings());
+                    best[i] = best[i].withCandidate(enrollment.personId(), enrollment.name(), score,
+                            settings.sightings().matchThreshold());
                 }
             }
             rematched.add(new MatchedFrame(frame.frame(), frame.faces(), best));

@@ -38,13 +38,13 @@ public final class KeptFaceIndex {
     private final LinkedHashMap<Key, Ended> ended = new LinkedHashMap<>();
     private int liveTracks;
 
-    /** Faces of {@code dimension} values, compared at {@code threshold}; at most {@code capacity} ended tracks. */
-    public KeptFaceIndex(int dimension, double threshold, int capacity) {
+    /** Faces of {@code dimension} values, compared at {@code matchThreshold}; at most {@code capacity} ended tracks. */
+    public KeptFaceIndex(int dimension, double matchThreshold, int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive, was " + capacity);
         }
         this.words = SignCodes.words(dimension);
-        this.maxDistance = SignCodes.maxDistanceFor(dimension, threshold);
+        this.maxDistance = SignCodes.maxDistanceFor(dimension, matchThreshold);
         this.capacity = capacity;
     }
 

@@ -1,5 +1,6 @@
 package io.facestream.track;
 
+import io.facestream.match.Similarity;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,39 +50,23 @@ final class KeptFaces implements Serializable {
      * The vote the kept faces give when compared with one person's embeddings: each face counts for the person when
      * its best similarity reaches the threshold, as unknown otherwise; the usual rules then decide.
      */
-    static IdentityVote voteFor(List<KeptFace> kept, String personId, float[][] embeddings, double threshold,
+    static IdentityVote voteFor(List<KeptFace> kept, String personId, float[][] embeddings, double matchThreshold,
             VoteSettings settings) {
         IdentityVote vote = new IdentityVote(settings);
         for (KeptFace face : kept) {
-            double best = Double.NEGATIVE_INFINITY;
-            for (float[] embedding : embeddings) {
-                best = Math.max(best, dot(embedding, face.embedding()));
-            }
-            vote.add(face.observation().as(best >= threshold ? personId : null, best));
+            float best = Similarity.toPerson(face.embedding(), embeddings);
+            vote.add(face.observation().as(Similarity.reaches(best, matchThreshold) ? personId : null, best));
         }
         return vote;
     }
 
-    /** Whether any kept face reaches {@code threshold} against one of the embeddings: erasure errs towards erasing. */
-    static boolean anyResembles(List<KeptFace> kept, float[][] embeddings, double threshold) {
+    /** Whether any kept face reaches {@code matchThreshold} against the embeddings: erasure errs towards erasing. */
+    static boolean anyResembles(List<KeptFace> kept, float[][] embeddings, double matchThreshold) {
         for (KeptFace face : kept) {
-            for (float[] embedding : embeddings) {
-                if (dot(embedding, face.embedding()) >= threshold) {
-                    return true;
-                }
+            if (Similarity.reaches(Similarity.toPerson(face.embedding(), embeddings), matchThreshold)) {
+                return true;
             }
         }
         return false;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        if (a.length != b.length) {
-            return Double.NEGATIVE_INFINITY; // another recognizer's embedding: never the same person
-        }
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
     }
 }

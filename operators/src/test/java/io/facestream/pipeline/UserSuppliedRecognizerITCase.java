@@ -53,8 +53,8 @@ class UserSuppliedRecognizerITCase {
             // Its own normalisation was applied (the embedding moved) and it still recognises people.
             assertThat(a).isNotEqualTo(defaultEmbedding);
             assertThat(Vectors.dot(a, defaultEmbedding)).isGreaterThan(0.99f);
-            assertThat(Vectors.dot(a, b)).isGreaterThanOrEqualTo(standin.matchThreshold());
-            assertThat(Vectors.dot(a, c)).isLessThan(standin.matchThreshold());
+            assertThat((double) Vectors.dot(a, b)).isGreaterThanOrEqualTo(standin.matchThreshold());
+            assertThat((double) Vectors.dot(a, c)).isLessThan(standin.matchThreshold());
         }
         // A configured threshold overrides the manifest's.
         assertThat(PipelineSettings.from(standinConfig.with(FacePipelineOptions.RECOGNIZER_THRESHOLD, "0.5")).matchThreshold())

@@ -40,7 +40,7 @@ class VerificationITCase {
         List<Double> impostor = new ArrayList<>();
         List<String> genuineFailures = new ArrayList<>();
         List<String> impostorFailures = new ArrayList<>();
-        float threshold = pipeline.settings().matchThreshold();
+        double threshold = pipeline.settings().matchThreshold();
         for (int i = 0; i < files.size(); i++) {
             for (int j = i + 1; j < files.size(); j++) {
                 String a = files.get(i);

@@ -110,7 +110,7 @@ final class SightingsBenchmark {
             List<TrackedFace> tracked = new ArrayList<>();
             for (Face face : found) {
                 tracked.add(TrackedFace.of(face.detection(), face.embedding(),
-                        gallery.best(face.embedding(), settings.match().threshold())));
+                        gallery.best(face.embedding(), settings.match().matchThreshold())));
             }
             sightings.addAll(tracks.frame(seq, timestampMs, tracked).sightings());
         }

@@ -131,7 +131,7 @@ public final class SmallFaces {
     }
 
     private Row evaluate(int size, List<Placed> placed) {
-        float threshold = pipeline.settings().matchThreshold();
+        double threshold = pipeline.settings().matchThreshold();
         int detected = 0;
         int falsePositives = 0;
         int genuinePairs = 0;

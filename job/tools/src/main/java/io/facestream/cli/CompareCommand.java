@@ -2,6 +2,7 @@ package io.facestream.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facestream.embed.Vectors;
+import io.facestream.match.Similarity;
 import io.facestream.pipeline.Face;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.PipelineSettings;
@@ -43,7 +44,7 @@ class CompareCommand implements Callable<Integer> {
             ObjectNode line = JsonLines.MAPPER.createObjectNode();
             line.put("similarity", JsonLines.round(similarity, 4));
             line.put("threshold", JsonLines.round(settings.matchThreshold(), 4));
-            line.put("same", similarity >= settings.matchThreshold());
+            line.put("same", Similarity.reaches(similarity, settings.matchThreshold()));
             JsonLines.print(out, line);
             return 0;
         }
