@@ -1,8 +1,8 @@
 package io.facestream.embed;
 
 import io.facestream.inference.InferenceOutputs;
-import io.facestream.inference.InputBuffers;
 import io.facestream.inference.InferenceSession;
+import io.facestream.inference.InputBuffers;
 import io.facestream.model.ImagePreprocessor;
 import io.facestream.model.InputSpec;
 import io.facestream.model.RecognizerModel;

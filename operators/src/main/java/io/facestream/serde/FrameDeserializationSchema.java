@@ -1,7 +1,7 @@
 package io.facestream.serde;
 
-import java.time.Instant;
 import java.io.Serializable;
+import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
