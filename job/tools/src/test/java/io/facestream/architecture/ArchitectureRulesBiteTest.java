@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The rules that the code already kept before they were written (ONNX Runtime only in inference, ONNX graphs only in
  * model, no tooling in the job's packages: Maven's module graph already keeps the tools out of the job module) are
- * shown to catch a breach: each finds one in a class made to break it.
+ * shown to catch a breach: each finds one in a class made to break it. And the rules are shown to look at every
+ * module's classes, whether they come as classes folders or jars.
  */
 class ArchitectureRulesBiteTest {
     /** Outside inference and model, using both ONNX Runtime and ONNX's graph classes. */
@@ -36,6 +37,18 @@ class ArchitectureRulesBiteTest {
     @Test
     void toolingUsedFromTheJobsPackagesIsCaught() {
         assertCaught(ArchitectureTest.jobIsTheDataflowOnly, UsesTheCommandLine.class);
+    }
+
+    @Test
+    void theRulesSeeEveryModulesProductionClassesAndNoTestClass() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(new ArchitectureTest.ProductionClasses())
+                .importPackages("io.facestream");
+        assertThat(classes.contain("io.facestream.stream.SightingsOperator")).as("operators").isTrue();
+        assertThat(classes.contain("io.facestream.job.FaceStreamJob")).as("job").isTrue();
+        assertThat(classes.contain("io.facestream.kafka.LocalKafkaBroker")).as("local-kafka").isTrue();
+        assertThat(classes.contain("io.facestream.cli.FaceStreamCli")).as("tools").isTrue();
+        assertThat(classes.contain("io.facestream.testing.TestData")).as("operators' test jar").isFalse();
+        assertThat(classes.contain(ArchitectureRulesBiteTest.class.getName())).as("tools' tests").isFalse();
     }
 
     private static void assertCaught(ArchRule rule, Class<?> breach) {
