@@ -20,6 +20,18 @@ public interface StateCodec<T> extends Serializable {
 
     void write(T value, DataOutput out) throws IOException;
 
+    /**
+     * Writes in format {@code version}. A codec writes its own format only: a serializer restored from an older one
+     * reads it and hands its bytes on unchanged, and an attempt to write it fails here rather than label new bytes
+     * with an old format.
+     */
+    default void write(T value, int version, DataOutput out) throws IOException {
+        if (version != version()) {
+            throw new IOException(getClass().getSimpleName() + " writes format " + version() + ", not " + version);
+        }
+        write(value, out);
+    }
+
     /** A value written in format {@code version}, which is at most {@link #version()}. */
     T read(int version, DataInput in) throws IOException;
 }

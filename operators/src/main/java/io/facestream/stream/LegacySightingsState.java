@@ -5,6 +5,7 @@ import io.facestream.track.UnnamedTrack;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 import java.util.Map;
@@ -52,9 +53,11 @@ final class LegacySightingsState {
         this.classLoader = classLoader;
     }
 
-    /** Kept unnamed tracks, with the time to live they were written with (it must match for Flink to read them). */
+    static final String UNNAMED_TRACKS = "unnamed-tracks";
+
+    /** Kept unnamed tracks, with a time to live as they were written (Flink reads them only so). */
     static MapStateDescriptor<Long, byte[]> unnamedTracks(long retroactiveWindowMs) {
-        MapStateDescriptor<Long, byte[]> descriptor = new MapStateDescriptor<>("unnamed-tracks", Types.LONG,
+        MapStateDescriptor<Long, byte[]> descriptor = new MapStateDescriptor<>(UNNAMED_TRACKS, Types.LONG,
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
         descriptor.enableTimeToLive(SightingsOperator.keptTracksTtl(retroactiveWindowMs));
         return descriptor;
@@ -84,6 +87,20 @@ final class LegacySightingsState {
         throw new InvalidClassException(value.getClass().getName(), "not a recent enrollment");
     }
 
+    /** The classes such state is made of, and no other: these bytes come from a savepoint, not from this code. */
+    private static ObjectInputFilter.Status onlyStateClasses(ObjectInputFilter.FilterInfo info) {
+        Class<?> type = info.serialClass();
+        while (type != null && type.isArray()) {
+            type = type.getComponentType();
+        }
+        if (type == null || type.isPrimitive()) {
+            return ObjectInputFilter.Status.UNDECIDED;
+        }
+        String name = type.getName();
+        return name.startsWith("io.facestream.") || name.startsWith("java.lang.") || name.startsWith("java.util.")
+                ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
+    }
+
     private <T> T read(byte[] bytes, Class<T> type) throws IOException {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
             @Override
@@ -91,6 +108,7 @@ final class LegacySightingsState {
                 return Class.forName(RENAMED.getOrDefault(written.getName(), written.getName()), false, classLoader);
             }
         }) {
+            in.setObjectInputFilter(LegacySightingsState::onlyStateClasses);
             return type.cast(in.readObject());
         } catch (ClassNotFoundException | ClassCastException e) {
             throw new IOException("state of an earlier version holds a class this version cannot read", e);

@@ -189,9 +189,9 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         this.dimension = dimension;
         this.unnamedDescriptor = new MapStateDescriptor<>("kept-tracks", LongSerializer.INSTANCE,
                 new VersionedSerializer<>(new TrackFormat.UnnamedTrackCodec()));
-        if (settings.retroactiveWindowMs() > 0) {
-            unnamedDescriptor.enableTimeToLive(keptTracksTtl(settings.retroactiveWindowMs()));
-        }
+        // Always with a time to live (nothing is written with a window of 0), so that changing the window between
+        // runs never changes the state's serializer, which Flink could not restore.
+        unnamedDescriptor.enableTimeToLive(keptTracksTtl(Math.max(1, settings.retroactiveWindowMs())));
     }
 
     /**
@@ -248,8 +248,10 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         LegacySightingsState legacy = new LegacySightingsState(getUserCodeClassloader());
         BroadcastState<String, byte[]> oldEnrollments = getOperatorStateBackend()
                 .getBroadcastState(LegacySightingsState.RECENT_ENROLLMENTS);
+        List<String> oldEnrollmentsMigrated = new ArrayList<>();
         for (Map.Entry<String, byte[]> entry : oldEnrollments.entries()) {
             recentEnrollmentState.put(entry.getKey(), legacy.recentEnrollment(entry.getValue()));
+            oldEnrollmentsMigrated.add(entry.getKey());
         }
         oldEnrollments.clear();
         getOperatorStateBackend().getBroadcastState(LegacySightingsState.GALLERY_CHANGES_BROADCAST).clear();
@@ -262,8 +264,18 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
                 LegacySightingsState.IDLE_TIMER);
         ValueState<Long> oldExpiryTimer = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 LegacySightingsState.EXPIRY_TIMER);
-        MapState<Long, byte[]> oldUnnamed = settings.retroactiveWindowMs() > 0 ? getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, LegacySightingsState.unnamedTracks(settings.retroactiveWindowMs())) : null;
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        // Earlier versions registered it without a time to live when the window was 0, but wrote to it only with a
+        // window (and a time to live): registered here only when restored with entries, which have one.
+        MapState<Long, byte[]> oldUnnamed = null;
+        Set<String> cameras = new TreeSet<>();
+        try (var keys = backend.getKeys(LegacySightingsState.UNNAMED_TRACKS, VoidNamespace.INSTANCE)) {
+            keys.forEach(cameras::add);
+        }
+        if (!cameras.isEmpty()) {
+            oldUnnamed = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    LegacySightingsState.unnamedTracks(Math.max(1, settings.retroactiveWindowMs())));
+        }
         InternalTimerService<VoidNamespace> oldTimers = getInternalTimerService(LegacySightingsState.TIMER_SERVICE,
                 VoidNamespaceSerializer.INSTANCE, new Triggerable<String, VoidNamespace>() {
                     @Override
@@ -276,20 +288,16 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
                         // the old function's idle timer: this operator schedules its own wake-ups
                     }
                 });
-        Set<String> cameras = new TreeSet<>();
-        KeyedStateBackend<String> backend = getKeyedStateBackend();
         for (String state : List.of(LegacySightingsState.TRACKS.getName(), LegacySightingsState.PENDING.getName(),
                 LegacySightingsState.IDLE_TIMER.getName(), LegacySightingsState.EXPIRY_TIMER.getName())) {
             try (var keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
                 keys.forEach(cameras::add);
             }
         }
-        if (oldUnnamed != null) {
-            try (var keys = backend.getKeys(LegacySightingsState.unnamedTracks(1).getName(), VoidNamespace.INSTANCE)) {
-                keys.forEach(cameras::add);
-            }
-        }
         long now = now();
+        int migrated = 0;
+        int keptMigrated = 0;
+        int framesMigrated = 0;
         for (String id : cameras) {
             setCurrentKey(id);
             CameraTracks restored = null;
@@ -301,7 +309,10 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
             }
             if (oldUnnamed != null) {
                 for (Map.Entry<Long, byte[]> entry : oldUnnamed.entries()) {
-                    unnamed.put(entry.getKey(), legacy.unnamedTrack(entry.getValue()));
+                    if (settings.retroactiveWindowMs() > 0) { // a window of 0 keeps nothing, whatever was kept before
+                        unnamed.put(entry.getKey(), legacy.unnamedTrack(entry.getValue()));
+                        keptMigrated++;
+                    }
                 }
                 oldUnnamed.clear();
             }
@@ -338,9 +349,14 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
                 }
                 timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, wake);
                 timeline.update(line.withWakeAt(wake));
-                LOG.info("camera {}: state of an earlier version rewritten in the versioned format ({} live tracks, "
-                        + "{} frames waiting)", id, restored == null ? 0 : restored.liveTracks(), frames);
+                migrated++;
+                framesMigrated += frames;
             }
+        }
+        if (migrated > 0 || keptMigrated > 0 || !oldEnrollmentsMigrated.isEmpty()) {
+            LOG.info("state of an earlier version rewritten in the versioned format: {} cameras' tracks, {} waiting "
+                    + "frames, {} kept unnamed tracks, {} recent enrollments", migrated, framesMigrated, keptMigrated,
+                    oldEnrollmentsMigrated.size());
         }
     }
 

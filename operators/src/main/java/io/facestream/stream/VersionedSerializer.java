@@ -73,10 +73,10 @@ public final class VersionedSerializer<T> extends TypeSerializer<T> {
         return -1;
     }
 
-    /** Always in the codec's current format (a restore serializer only reads). */
+    /** In the format this serializer stands for, so that its snapshot says what the bytes are. */
     @Override
     public void serialize(T record, DataOutputView target) throws IOException {
-        codec.write(record, target);
+        codec.write(record, readVersion, target);
     }
 
     @Override
@@ -105,9 +105,13 @@ public final class VersionedSerializer<T> extends TypeSerializer<T> {
         return Objects.hash(codec.getClass().getName(), readVersion);
     }
 
+    /**
+     * The format of the values this serializer reads and writes: a restored state that no operator registered again
+     * keeps its bytes (RocksDB) under this serializer, and its next snapshot must still name their format.
+     */
     @Override
     public TypeSerializerSnapshot<T> snapshotConfiguration() {
-        return new Snapshot<>(codec, codec.version());
+        return new Snapshot<>(codec, readVersion);
     }
 
     /** The codec's class and the format it wrote: all a later job needs to read the values back. */
@@ -140,6 +144,10 @@ public final class VersionedSerializer<T> extends TypeSerializer<T> {
         @Override
         @SuppressWarnings("unchecked")
         public void readSnapshot(int snapshotFormat, DataInputView in, ClassLoader classLoader) throws IOException {
+            if (snapshotFormat != SNAPSHOT_FORMAT) {
+                throw new IOException("a serializer snapshot of format " + snapshotFormat + "; this version reads "
+                        + SNAPSHOT_FORMAT);
+            }
             String codecClass = in.readUTF();
             version = in.readInt();
             try {

@@ -24,7 +24,10 @@ import java.util.Map;
  * <p>Format 1 (this version). A new field means format 2: write it, and read format 1 with the field's default.
  */
 public final class TrackFormat {
-    public static final int VERSION = 1;
+    /** The format of {@link CameraTracksCodec}. */
+    public static final int CAMERA_TRACKS_VERSION = 1;
+    /** The format of {@link UnnamedTrackCodec}. */
+    public static final int UNNAMED_TRACK_VERSION = 1;
 
     private TrackFormat() {
     }
@@ -33,7 +36,7 @@ public final class TrackFormat {
     public static final class CameraTracksCodec implements StateCodec<CameraTracks> {
         @Override
         public int version() {
-            return VERSION;
+            return CAMERA_TRACKS_VERSION;
         }
 
         @Override
@@ -49,7 +52,7 @@ public final class TrackFormat {
 
         @Override
         public CameraTracks read(int version, DataInput in) throws IOException {
-            requireKnown(version);
+            requireKnown(version, CAMERA_TRACKS_VERSION);
             String camera = in.readUTF();
             long lastFrameMs = in.readLong();
             CameraTracks tracks = new CameraTracks(camera, readTracker(in), lastFrameMs);
@@ -65,7 +68,7 @@ public final class TrackFormat {
     public static final class UnnamedTrackCodec implements StateCodec<UnnamedTrack> {
         @Override
         public int version() {
-            return VERSION;
+            return UNNAMED_TRACK_VERSION;
         }
 
         @Override
@@ -80,15 +83,15 @@ public final class TrackFormat {
 
         @Override
         public UnnamedTrack read(int version, DataInput in) throws IOException {
-            requireKnown(version);
+            requireKnown(version, UNNAMED_TRACK_VERSION);
             return new UnnamedTrack(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readInt(),
                     readKeptFaces(in));
         }
     }
 
-    private static void requireKnown(int version) throws IOException {
-        if (version < 1 || version > VERSION) {
-            throw new IOException("tracks in state format " + version + "; this version reads formats 1 to " + VERSION);
+    private static void requireKnown(int version, int newest) throws IOException {
+        if (version < 1 || version > newest) {
+            throw new IOException("tracks in state format " + version + "; this version reads formats 1 to " + newest);
         }
     }
 

@@ -27,6 +27,10 @@ final class TrackState implements Serializable {
     boolean forgetFaces;
     final KeptFaces kept = new KeptFaces();
     final LinkedHashMap<String, String> names = new LinkedHashMap<>(NAMES, 0.75f, true) {
+        // Fixed at the value Java computed for this class, so that state of versions before versioned state (Java
+        // serialized, read once on restore) stays readable whatever is edited here.
+        private static final long serialVersionUID = -5146098611886785584L;
+
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
             return size() > NAMES;
