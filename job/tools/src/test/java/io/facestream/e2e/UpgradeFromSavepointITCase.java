@@ -46,7 +46,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sends the rest of both cameras' frames, and stops the job draining it. Then: franck stays enrolled and named, door's
  * sighting goes on under its old track id and first-seen time with every one of its 30 frames (none lost or counted
  * twice, waiting ones included), hall's live track is named cap from its first frame before the savepoint, lobby's
- * kept track is named cap back in time, and no match or sighting written before the savepoint is written again.
+ * kept track is named cap back in time, and no match or sighting written before the savepoint is written again. A
+ * second restore, from the upgraded job's savepoint with cap enrolled again, writes nothing: what the upgrade rewrote
+ * or named back stays so.
  */
 @Tag("model")
 @Tag("flink")
@@ -60,9 +62,12 @@ class UpgradeFromSavepointITCase {
     @TempDir
     Path work;
 
+    /** {@code <format>[@<parallelism>]}: the savepoint of that format, restored at that parallelism (1 unless said). */
     @ParameterizedTest(name = "savepoint of {0}")
-    @ValueSource(strings = {"1fe8d6c", "versioned-1"})
-    void aSavepointOfAnEarlierVersionRestoresWithNothingLostOrWrittenTwice(String version) throws Exception {
+    @ValueSource(strings = {"1fe8d6c", "1fe8d6c@2", "6223b61", "versioned-1"})
+    void aSavepointOfAnEarlierVersionRestoresWithNothingLostOrWrittenTwice(String restore) throws Exception {
+        String version = restore.split("@")[0];
+        int parallelism = restore.contains("@") ? Integer.parseInt(restore.split("@")[1]) : 1;
         Path resource = Path.of("src/test/resources/upgrade", version);
         Path savepoint = copy(resource.resolve("savepoint"), work.resolve("savepoint"));
         List<JsonNode> matchesBefore = values(resource.resolve("before-matches.jsonl"));
@@ -77,6 +82,8 @@ class UpgradeFromSavepointITCase {
         Map<String, List<ResultKey>> matchesAfter;
         List<JsonNode> sightingsAfter;
         int deadLettersAfter;
+        int sightingsAgain;
+        int matchesAgain;
         try (LocalKafkaBroker broker = LocalKafkaBroker.start();
              FaceStreamProducer producer = new FaceStreamProducer(broker.bootstrapServers())) {
             UpgradeScenario.createTopics(broker);
@@ -86,9 +93,10 @@ class UpgradeFromSavepointITCase {
             UpgradeScenario.send(producer, scenario.beforeFrames());
             assertThat(endOffsets(broker, UpgradeScenario.FRAMES)).containsExactly(24L, 18L);
 
-            FaceStreamConfig config = config(broker, savepoint);
+            FaceStreamConfig config = config(broker, savepoint, parallelism);
             StreamExecutionEnvironment env = LocalJob.environment(config);
             new FaceStreamJob(config).wire(env);
+            String upgraded;
             try (RunningJob job = new RunningJob(env.executeAsync(UpgradeScenario.JOB_NAME))) {
                 producer.sendEnrollment(UpgradeScenario.ENROLLMENTS, scenario.person("cap"));
                 producer.flush();
@@ -97,15 +105,34 @@ class UpgradeFromSavepointITCase {
                 UpgradeScenario.send(producer, after);
                 job.await(StreamMetrics.FRAMES_COMPLETED, v -> v >= after.size(), Duration.ofMinutes(5));
                 // Drained: every camera's waiting frames are tracked and its tracks closed, and committed.
-                job.client().stopWithSavepoint(true, work.resolve("final").toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get(3, TimeUnit.MINUTES);
+                upgraded = job.client().stopWithSavepoint(true, work.resolve("final").toUri().toString(),
+                        SavepointFormatType.CANONICAL).get(3, TimeUnit.MINUTES);
             }
             matchesAfter = byCamera(JobTestSupport.json(JobTestSupport.committed(broker, UpgradeScenario.MATCHES,
                     Duration.ofSeconds(3))));
             sightingsAfter = JobTestSupport.json(JobTestSupport.committed(broker, UpgradeScenario.SIGHTINGS,
                     Duration.ofSeconds(3)));
             deadLettersAfter = JobTestSupport.committed(broker, UpgradeScenario.DEAD_LETTERS, Duration.ofSeconds(2)).size();
+
+            // Once more from the upgraded job's savepoint, cap enrolled again: what the upgrade rewrote or named back
+            // stays as it was (an earlier state left behind would come back here and name lobby's track again).
+            FaceStreamConfig again = config(broker, Path.of(java.net.URI.create(upgraded)), parallelism);
+            StreamExecutionEnvironment envAgain = LocalJob.environment(again);
+            new FaceStreamJob(again).wire(envAgain);
+            try (RunningJob job = new RunningJob(envAgain.executeAsync(UpgradeScenario.JOB_NAME))) {
+                producer.sendEnrollment(UpgradeScenario.ENROLLMENTS, scenario.person("cap"));
+                producer.flush();
+                job.await(StreamMetrics.GALLERY_UPDATES_ACCUMULATOR, v -> v >= 1, Duration.ofMinutes(3));
+                job.client().stopWithSavepoint(true, work.resolve("again").toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(3, TimeUnit.MINUTES);
+            }
+            sightingsAgain = JobTestSupport.committed(broker, UpgradeScenario.SIGHTINGS, Duration.ofSeconds(3)).size();
+            matchesAgain = JobTestSupport.committed(broker, UpgradeScenario.MATCHES, Duration.ofSeconds(3)).size();
         }
+        assertThat(sightingsAgain).as("sightings after a second restore and cap enrolled again")
+                .isEqualTo(sightingsAfter.size());
+        assertThat(matchesAgain).as("matches after a second restore")
+                .isEqualTo(matchesAfter.values().stream().mapToInt(List::size).sum());
 
         assertThat(deadLettersAfter).as("dead letters").isZero();
         // Nothing written twice, nothing lost: with the matches committed before the savepoint, every frame once.
@@ -152,12 +179,13 @@ class UpgradeFromSavepointITCase {
     record ResultKey(long frameSeq, String personId) {
     }
 
-    private FaceStreamConfig config(LocalKafkaBroker broker, Path savepoint) {
+    private FaceStreamConfig config(LocalKafkaBroker broker, Path savepoint, int parallelism) {
         Map<String, String> values = new LinkedHashMap<>(UpgradeScenario.settingsOfThisVersion());
         values.put("models.dir", JobTestSupport.modelsDir().toString());
         values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
         values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve("checkpoints").toString());
         values.put("flink.execution.savepoint.path", savepoint.toUri().toString());
+        values.put(JobOptions.JOB_PARALLELISM.name(), Integer.toString(parallelism));
         return FaceStreamConfig.of(values, JobOptions.all());
     }
 
