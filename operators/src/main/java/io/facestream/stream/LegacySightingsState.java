@@ -79,10 +79,10 @@ final class LegacySightingsState {
     SightingsOperator.RecentEnrollment recentEnrollment(byte[] bytes) throws IOException {
         Object value = read(bytes, Object.class);
         if (value instanceof io.facestream.stream.legacy.SightingsFunction.RecentEnrollment old) {
-            return new SightingsOperator.RecentEnrollment(old.personId(), old.name(), old.embeddings(), old.arrivedAt());
+            return new SightingsOperator.RecentEnrollment(old.personId(), old.name(), old.embeddings(), old.arrivedAt(), null);
         }
         if (value instanceof io.facestream.stream.legacy.SightingsOperator.RecentEnrollment old) {
-            return new SightingsOperator.RecentEnrollment(old.personId(), old.name(), old.embeddings(), old.arrivedAt());
+            return new SightingsOperator.RecentEnrollment(old.personId(), old.name(), old.embeddings(), old.arrivedAt(), null);
         }
         throw new InvalidClassException(value.getClass().getName(), "not a recent enrollment");
     }

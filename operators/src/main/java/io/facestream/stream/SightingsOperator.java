@@ -114,8 +114,11 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
             .comparingLong((MatchedFrame frame) -> frame.frame().captureTs())
             .thenComparingLong(frame -> frame.frame().frameSeq());
 
-    /** A person as enrolled, and when the enrollment arrived here (processing time). */
-    record RecentEnrollment(String personId, String name, float[][] embeddings, long arrivedAt) {
+    /**
+     * A person as enrolled, and when the enrollment arrived here (processing time); {@code model}: the recognizer of
+     * the embeddings (null when written before it was recorded: the job's own).
+     */
+    record RecentEnrollment(String personId, String name, float[][] embeddings, long arrivedAt, String model) {
         /** About what it takes in state: what the bound on recent enrollments counts. */
         long bytes() {
             long floats = 0;
@@ -126,11 +129,11 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         }
     }
 
-    /** {@link RecentEnrollment} in state, format 1. */
+    /** {@link RecentEnrollment} in state; format 2 added the recognizer. */
     public static final class RecentEnrollmentCodec implements StateCodec<RecentEnrollment> {
         @Override
         public int version() {
-            return 1;
+            return 2;
         }
 
         @Override
@@ -139,14 +142,17 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
             StateFields.writeString(out, enrollment.name());
             StateFields.writeFloatRows(out, enrollment.embeddings());
             out.writeLong(enrollment.arrivedAt());
+            StateFields.writeString(out, enrollment.model()); // format 2
         }
 
         @Override
         public RecentEnrollment read(int version, DataInput in) throws IOException {
-            if (version != 1) {
-                throw new IOException("recent enrollments in state format " + version + "; this version reads format 1");
+            if (version < 1 || version > 2) {
+                throw new IOException("recent enrollments in state format " + version + "; this version reads formats 1 "
+                        + "and 2");
             }
-            return new RecentEnrollment(in.readUTF(), StateFields.readString(in), StateFields.readFloatRows(in), in.readLong());
+            return new RecentEnrollment(in.readUTF(), StateFields.readString(in), StateFields.readFloatRows(in), in.readLong(),
+                    version >= 2 ? StateFields.readString(in) : null);
         }
     }
 
@@ -360,25 +366,50 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         }
     }
 
+    /** Whether embeddings of {@code recognizer} compare with this job's (null: written before it was recorded). */
+    private boolean ofThisRecognizer(String recognizer) {
+        return recognizer == null || recognizer.equals(model);
+    }
+
     /** The in-memory indexes and mirrors, from state (after a restore or a rescale). */
     private void rebuild() throws Exception {
         keptFaces = new KeptFaceIndex(dimension, settings.sightings().matchThreshold(), settings.maxKeptTracks());
         people = new PeopleOnCameras();
         this.<String>getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, TRACKS,
                 (camera, state) -> indexLive(camera, load(camera, state.value())));
+        List<KeptFaceIndex.TrackRef> otherRecognizer = new ArrayList<>();
         if (settings.retroactiveWindowMs() > 0) {
             this.<String>getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, unnamedDescriptor,
                     (camera, kept) -> {
                         for (Map.Entry<Long, UnnamedTrack> entry : kept.entries()) {
-                            keptFaces.addEnded(camera, entry.getKey(), faces(entry.getValue()), startedAt);
+                            if (ofThisRecognizer(entry.getValue().model())) {
+                                keptFaces.addEnded(camera, entry.getKey(), faces(entry.getValue()), startedAt);
+                            } else {
+                                otherRecognizer.add(new KeptFaceIndex.TrackRef(camera, entry.getKey(), false));
+                            }
                         }
                     });
         }
+        // Another recognizer's faces (the job restarted with another one): no one enrolled with this one can be found
+        // in them, so they go now rather than at the end of the window.
+        for (KeptFaceIndex.TrackRef ref : otherRecognizer) {
+            setCurrentKey(ref.camera());
+            unnamed.remove(ref.trackId());
+            unnamedErased.inc();
+        }
         recentEnrollments = new LinkedHashMap<>();
         List<RecentEnrollment> enrolled = new ArrayList<>();
+        List<String> otherRecognizerEnrollments = new ArrayList<>();
         for (Map.Entry<String, RecentEnrollment> entry : recentEnrollmentState.entries()) {
-            enrolled.add(entry.getValue());
-            recentEnrollmentBytes += entry.getValue().bytes();
+            if (ofThisRecognizer(entry.getValue().model())) {
+                enrolled.add(entry.getValue());
+                recentEnrollmentBytes += entry.getValue().bytes();
+            } else {
+                otherRecognizerEnrollments.add(entry.getKey());
+            }
+        }
+        for (String personId : otherRecognizerEnrollments) {
+            recentEnrollmentState.remove(personId);
         }
         enrolled.sort(Comparator.comparingLong(RecentEnrollment::arrivedAt));
         enrolled.forEach(enrollment -> recentEnrollments.put(enrollment.personId(), enrollment));
@@ -639,7 +670,8 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
     /** Keeps the person among the recent enrollments; the oldest go past the window, the count or the bytes. */
     private void rememberEnrollment(Person person, long now) throws Exception {
         forgetEnrollment(person.id());
-        RecentEnrollment enrollment = new RecentEnrollment(person.id(), person.name(), person.embeddings(), now);
+        RecentEnrollment enrollment = new RecentEnrollment(person.id(), person.name(), person.embeddings(), now,
+                person.model());
         recentEnrollments.put(person.id(), enrollment);
         recentEnrollmentState.put(person.id(), enrollment);
         recentEnrollmentBytes += enrollment.bytes();
@@ -778,9 +810,12 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
     private CameraTracks load(String camera, CameraTracks saved) {
         if (saved == null) {
             // Ids from this machine's clock: a camera whose state was dropped never repeats an id it used before.
-            return new CameraTracks(camera, settings.sightings(), Math.max(1, now() * 1000 + 1));
+            CameraTracks fresh = new CameraTracks(camera, settings.sightings(), Math.max(1, now() * 1000 + 1));
+            fresh.useRecognizer(model);
+            return fresh;
         }
         saved.reconfigure(settings.sightings()); // settings are not kept in state: they are this run's
+        saved.useRecognizer(model);
         return saved;
     }
 

@@ -32,6 +32,8 @@ public final class CameraTracks implements Serializable {
     final FaceTracker tracker;
     final HashMap<Long, TrackState> live = new HashMap<>();
     long lastFrameMs = Long.MIN_VALUE;
+    /** The recognizer of the embeddings the tracks hold (appearances, kept faces); null until told. */
+    String model;
 
     public CameraTracks(String camera, SightingSettings settings) {
         this(camera, settings, 1);
@@ -52,6 +54,20 @@ public final class CameraTracks implements Serializable {
         this.camera = camera;
         this.tracker = tracker;
         this.lastFrameMs = lastFrameMs;
+    }
+
+    /**
+     * The recognizer whose embeddings this camera's faces carry from now on. Another one's (the job restarted with
+     * another recognizer) are never compared with them: the tracks forget their faces' appearance and go on by
+     * position, and live unnamed tracks drop the faces they kept, which no one enrolled with this recognizer could be
+     * found in. State from before recognizers were recorded is taken to be this recognizer's.
+     */
+    public void useRecognizer(String recognizer) {
+        if (model != null && !model.equals(recognizer)) {
+            tracker.forgetAppearances();
+            live.values().forEach(track -> track.kept.faces.clear());
+        }
+        model = recognizer;
     }
 
     /** One frame's faces, in capture order: the sightings it opens, changes or (by absence) closes. */
@@ -224,7 +240,7 @@ public final class CameraTracks implements Serializable {
         }
         if (canBeNamedBack(track.kept.size()) && !track.forgetFaces) {
             unnamed.add(new UnnamedTrack(camera, track.trackId, track.firstSeen, track.lastSeen, track.faces,
-                    track.kept.list()));
+                    track.kept.list(), model));
         }
     }
 }

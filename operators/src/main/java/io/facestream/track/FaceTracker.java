@@ -52,6 +52,11 @@ public final class FaceTracker implements Serializable {
         this.anyFrame = anyFrame;
     }
 
+    /** Forgets every track's appearance (another recognizer's embeddings follow): tracks go on by position alone. */
+    public void forgetAppearances() {
+        tracks.forEach(track -> track.appearance = null);
+    }
+
     /**
      * Forgets the tracker's time, so that the next frame may be earlier than the last one (the camera's clock was set
      * back); only once every track has ended (see {@link #expire}), and track ids go on from where they were.

@@ -21,13 +21,14 @@ import java.util.Map;
  * The state format of a camera's tracks and of the unnamed tracks kept for matching back in time: every field the
  * sightings stage keeps, written field by field (settings are not: they come from the configuration on restore).
  *
- * <p>Format 1 (this version). A new field means format 2: write it, and read format 1 with the field's default.
+ * <p>Format 2 (this version) added the recognizer of the embeddings (null when read from format 1: the job's own). A
+ * new field means a new format: write it, and read the older ones with the field's default.
  */
 public final class TrackFormat {
     /** The format of {@link CameraTracksCodec}. */
-    public static final int CAMERA_TRACKS_VERSION = 1;
+    public static final int CAMERA_TRACKS_VERSION = 2;
     /** The format of {@link UnnamedTrackCodec}. */
-    public static final int UNNAMED_TRACK_VERSION = 1;
+    public static final int UNNAMED_TRACK_VERSION = 2;
 
     private TrackFormat() {
     }
@@ -43,6 +44,7 @@ public final class TrackFormat {
         public void write(CameraTracks tracks, DataOutput out) throws IOException {
             out.writeUTF(tracks.camera);
             out.writeLong(tracks.lastFrameMs);
+            writeString(out, tracks.model); // format 2
             writeTracker(tracks.tracker, out);
             out.writeInt(tracks.live.size());
             for (TrackState track : tracks.live.values()) {
@@ -55,7 +57,9 @@ public final class TrackFormat {
             requireKnown(version, CAMERA_TRACKS_VERSION);
             String camera = in.readUTF();
             long lastFrameMs = in.readLong();
+            String model = version >= 2 ? readString(in) : null;
             CameraTracks tracks = new CameraTracks(camera, readTracker(in), lastFrameMs);
+            tracks.model = model;
             for (int i = readLength(in); i > 0; i--) {
                 TrackState track = readTrackState(in);
                 tracks.live.put(track.trackId, track);
@@ -79,13 +83,14 @@ public final class TrackFormat {
             out.writeLong(track.lastSeen());
             out.writeInt(track.faces());
             writeKeptFaces(track.kept(), out);
+            writeString(out, track.model()); // format 2
         }
 
         @Override
         public UnnamedTrack read(int version, DataInput in) throws IOException {
             requireKnown(version, UNNAMED_TRACK_VERSION);
             return new UnnamedTrack(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readInt(),
-                    readKeptFaces(in));
+                    readKeptFaces(in), version >= 2 ? readString(in) : null);
         }
     }
 

@@ -6,10 +6,11 @@ import java.util.Optional;
 
 /**
  * A track that ended without a name, kept (for the retroactive window) with its best faces, so that a person
- * enrolled later can be found in it.
+ * enrolled later can be found in it. {@code model}: the recognizer of the faces' embeddings (null when written before
+ * it was recorded: the job's own).
  */
-public record UnnamedTrack(String camera, long trackId, long firstSeen, long lastSeen, int faces, List<KeptFace> kept)
-        implements Serializable {
+public record UnnamedTrack(String camera, long trackId, long firstSeen, long lastSeen, int faces, List<KeptFace> kept,
+        String model) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public UnnamedTrack {

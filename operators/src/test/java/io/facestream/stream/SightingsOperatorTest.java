@@ -82,7 +82,13 @@ class SightingsOperatorTest {
     /** A harness whose operator starts at processing time {@code startMs} (a restore happens after the snapshot). */
     static KeyedTwoInputStreamOperatorTestHarness<String, MatchedFrame, GalleryChange, Sighting> harness(
             OperatorSubtaskState restore, TrackingSettings settings, long startMs) throws Exception {
-        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(new SightingsOperator(settings, MODEL, 512),
+        return harness(restore, settings, startMs, MODEL);
+    }
+
+    /** ... of a job whose recognizer is {@code model}. */
+    static KeyedTwoInputStreamOperatorTestHarness<String, MatchedFrame, GalleryChange, Sighting> harness(
+            OperatorSubtaskState restore, TrackingSettings settings, long startMs, String model) throws Exception {
+        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(new SightingsOperator(settings, model, 512),
                 (MatchedFrame frame) -> frame.frame().camera(), null, Types.STRING); // gallery changes: every subtask
         harness.setup();
         harness.setProcessingTime(startMs);
@@ -427,6 +433,28 @@ class SightingsOperatorTest {
             assertThat(harness.extractOutputValues()).as("person 5's faces were erased with the deletion").isEmpty();
             harness.processElement2(enrolled(6, MODEL), 8_003);
             assertThat(describe(harness.extractOutputValues())).containsExactly("closed cam6 p6 retroactive");
+        }
+    }
+
+    @Test
+    void aRestartWithAnotherRecognizerErasesTheFacesKeptWithTheOldOne() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(null)) {
+            for (int k = 0; k < 8; k++) {
+                arrive(harness, frame("cam5", k, 1_000 + 100L * k, 5, false), 1_050 + 100L * k);
+            }
+            harness.setProcessingTime(8_000); // ended unnamed, kept
+            snapshot = harness.snapshot(1, 1);
+        }
+        try (var restored = harness(snapshot, SETTINGS, 9_000)) {
+            restored.processElement2(enrolled(5, MODEL), 9_001);
+            assertThat(describe(restored.extractOutputValues())).as("same recognizer: named back")
+                    .containsExactly("closed cam5 p5 retroactive");
+        }
+        try (var restored = harness(snapshot, SETTINGS, 9_000, "another-recognizer")) {
+            // The same numbers from another recognizer mean nothing against the old one's faces: they were erased.
+            restored.processElement2(enrolled(5, "another-recognizer"), 9_001);
+            assertThat(restored.extractOutputValues()).isEmpty();
         }
     }
 

@@ -228,4 +228,36 @@ class CameraTracksTest {
             }
         });
     }
+
+    @Test
+    void afterARestartWithAnotherRecognizerTracksGoOnByPositionAndKeepOnlyItsFaces() {
+        CameraTracks tracks = new CameraTracks("cam", SETTINGS);
+        tracks.useRecognizer("a");
+        List<UnnamedTrack> unnamed = new ArrayList<>();
+        List<Sighting> written = run(tracks, 0, 10, k -> List.of(known(1, 320, 240), unknown(7, 700, 100)), unnamed);
+        tracks.useRecognizer("b");
+        // Recognizer b gives the same people other embeddings: the appearances of a would tell them apart.
+        written.addAll(run(tracks, 10, 20, k -> List.of(
+                new TrackedFace(FaceBox.ofCentre(320, 240, 100, 100), 0.95, embeddingOf(2), "p1", "Person 1", 0.7, 0.5),
+                new TrackedFace(FaceBox.ofCentre(700, 100, 100, 100), 0.95, embeddingOf(8), null, null, 0.1, Double.NaN)),
+                unnamed));
+        CameraTracks.Update end = tracks.closeAll();
+        written.addAll(end.sightings());
+        unnamed.addAll(end.unnamed());
+
+        assertThat(describe(written)).containsExactly("open p1 #1", "closed p1 #1");
+        assertThat(written.get(1).faces()).isEqualTo(20);
+        assertThat(unnamed).hasSize(1);
+        assertThat(unnamed.get(0).model()).isEqualTo("b");
+        assertThat(unnamed.get(0).kept()).isNotEmpty().allSatisfy(face -> assertThat(face.embedding()).isEqualTo(embeddingOf(8)));
+
+        CameraTracks same = new CameraTracks("cam", SETTINGS);
+        same.useRecognizer("a");
+        List<Sighting> sameRecognizer = run(same, 0, 10, k -> List.of(known(1, 320, 240)), new ArrayList<>());
+        same.useRecognizer("a");
+        sameRecognizer.addAll(run(same, 10, 20, k -> List.of(new TrackedFace(FaceBox.ofCentre(320, 240, 100, 100), 0.95,
+                embeddingOf(2), "p1", "Person 1", 0.7, 0.5)), new ArrayList<>()));
+        assertThat(describe(sameRecognizer)).as("with one recognizer, another face where the track was starts a track")
+                .containsExactly("open p1 #1", "open p1 #2");
+    }
 }
