@@ -132,7 +132,8 @@ final class DeploymentInvariants {
 
     /** Packages that belong to the command line and its tools, never to the deployed job. */
     static final List<String> TOOLING = List.of("io/facestream/cli/", "io/facestream/demo/", "io/facestream/bench/",
-            "io/facestream/ingest/", "io/facestream/kafka/", "picocli/", "org/jfree/", "org/bytedeco/");
+            "io/facestream/ingest/", "io/facestream/kafka/", "io/facestream/runner/", "io/facestream/console/",
+            "io/facestream/preview/", "picocli/", "org/jfree/", "org/bytedeco/");
 
     /** The deployable jar holds the job and nothing of the tooling (CLI, demo, benchmark, FFmpeg, local broker). */
     static List<String> noToolingIn(Path jarFile) {

@@ -13,16 +13,19 @@ public final class Similarity {
 
     /**
      * The highest cosine similarity (dot product of unit vectors, through the one kernel, {@link Vectors#dot}) between
-     * {@code face} and any of the person's {@code embeddings}. Embeddings of another length (another recognizer's) are
-     * never compared; NaN when none is left (a person without embeddings, or only another recognizer's), which reaches
-     * no threshold.
+     * {@code face} and any of the person's {@code embeddings}. Embeddings of another length are never compared (the
+     * callers keep another recognizer's apart by its id: two recognizers may have one length); NaN when none is left
+     * (a person without embeddings), which reaches no threshold. A NaN similarity is skipped, so the result does not
+     * depend on the order of the embeddings.
      */
     public static float toPerson(float[] face, float[][] embeddings) {
         float best = Float.NaN;
         for (float[] embedding : embeddings) {
             if (embedding.length == face.length) {
                 float similarity = Vectors.dot(embedding, face);
-                best = Float.isNaN(best) ? similarity : Math.max(best, similarity);
+                if (!Float.isNaN(similarity) && (Float.isNaN(best) || similarity > best)) {
+                    best = similarity;
+                }
             }
         }
         return best;

@@ -83,7 +83,7 @@ public final class FaceStreamJob {
         this.settings = StreamSettings.from(config);
     }
 
-    /** Entry point of the FlinkDeployment and of {@code ./facestream job}: {@code --config FILE [-Dkey=value ...]}. */
+    /** Entry point of the FlinkDeployment and the StatefulSet's JobManager: {@code --config FILE [-Dkey=value ...]}. */
     public static void main(String[] args) throws Exception {
         new FaceStreamJob(JobArguments.parse(args)).execute();
     }

@@ -11,9 +11,9 @@ import io.facestream.job.archfixture.UsesTheCommandLine;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules that the code already kept before they were written (ONNX Runtime only in inference, ONNX graphs only in
- * model, no tooling in the job's packages: Maven's module graph already keeps the tools out of the job module) are
- * shown to catch a breach: each finds one in a class made to break it. And the rules are shown to look at every
+ * Each rule is shown to catch a breach in a class made to break it (those the code already kept before they were
+ * written too: ONNX Runtime only in inference, ONNX graphs only in model, no tooling in the job's packages, which
+ * Maven's module graph already keeps out). And the rules are shown to look at every
  * module's classes, whether they come as classes folders or jars.
  */
 class ArchitectureRulesBiteTest {
@@ -37,6 +37,23 @@ class ArchitectureRulesBiteTest {
     @Test
     void toolingUsedFromTheJobsPackagesIsCaught() {
         assertCaught(ArchitectureTest.jobIsTheDataflowOnly, UsesTheCommandLine.class);
+    }
+
+    @Test
+    void flinkOutsideTheStreamingLayerIsCaught() {
+        assertCaught(ArchitectureTest.flinkOnlyInTheStreamingLayer, io.facestream.match.archfixture.UsesFlink.class);
+    }
+
+    @Test
+    void aLocalWebUiStartedFromTheJobsPackagesIsCaught() {
+        assertCaught(ArchitectureTest.jobIsTheDataflowOnly, io.facestream.job.archfixture.StartsALocalWebUi.class);
+    }
+
+    @Test
+    void aCycleBetweenPackagesIsCaught() {
+        JavaClasses classes = new ClassFileImporter().importClasses(io.facestream.archcyclea.First.class,
+                io.facestream.archcycleb.Second.class);
+        assertThat(ArchitectureTest.noPackageCycles.evaluate(classes).hasViolation()).isTrue();
     }
 
     @Test

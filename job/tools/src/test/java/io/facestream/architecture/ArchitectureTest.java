@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 class ArchitectureTest {
     /** The packages of the tooling (tools module and the local broker): nothing the deployed job may need. */
     static final String[] TOOLING = {"io.facestream.cli..", "io.facestream.bench..", "io.facestream.demo..",
-            "io.facestream.ingest..", "io.facestream.preview..", "io.facestream.runner..", "io.facestream.kafka..",
-            "io.facestream.e2e.."};
+            "io.facestream.ingest..", "io.facestream.preview..", "io.facestream.runner..", "io.facestream.console..",
+            "io.facestream.kafka..", "io.facestream.e2e.."};
 
     /**
      * Flink is used by the operators and functions ({@code stream}), the dataflow's wiring ({@code job}), the launcher
