@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The walls of the house, over every production class of every module (tools depends on all of them, so its tests
- * see them all; test classes and test jars are left out). Each rule names what it allows and why.
+ * see them all; test classes and test jars are left out). Each rule names what it allows and why. ArchUnit's JUnit 5
+ * engine runs every {@code @ArchTest} rule as a test and asserts it: a violation fails the build, naming the classes.
  */
 @AnalyzeClasses(packages = "io.facestream", importOptions = ArchitectureTest.ProductionClasses.class)
 class ArchitectureTest {
