@@ -14,6 +14,8 @@ public final class DeadLetters {
     public static final String STAGE_TIMEOUT = "timeout";
     public static final String STAGE_OVERLOAD = "overload";
     public static final String STAGE_ENROLLMENT = "enrollment";
+    /** A person in the gallery whom the job cannot match (enrolled with another recognizer): enroll them again. */
+    public static final String STAGE_GALLERY = "gallery";
 
     private DeadLetters() {
     }

@@ -5,6 +5,10 @@ import io.facestream.match.Person;
 import io.facestream.match.PersonIndex;
 import io.facestream.match.Similarity;
 import io.facestream.pipeline.Face;
+import io.facestream.serde.DeadLetter;
+import io.facestream.serde.RawRecord;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -13,6 +17,7 @@ import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -36,6 +41,14 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
     private static final Logger LOG = LoggerFactory.getLogger(GalleryShardOperator.class);
     public static final ValueStateDescriptor<Person> PERSON = new ValueStateDescriptor<>("person",
             TypeInformation.of(Person.class));
+    /**
+     * The recognizer a person of another recognizer was last listed for (a dead letter asking to enroll them again):
+     * each is listed once per recognizer the job changes to, however often it restarts.
+     */
+    private static final ValueStateDescriptor<String> LISTED = new ValueStateDescriptor<>("listed-for-recognizer",
+            org.apache.flink.api.common.typeinfo.Types.STRING);
+    /** People listed per pass on the task thread: frames go on between passes however large the gallery. */
+    static final int LISTED_PER_PASS = 500;
     /** Every change applied, from the one shard that holds the person: the sightings stage follows the gallery. */
     public static final OutputTag<GalleryChange> CHANGES = new OutputTag<>("gallery-changes",
             TypeInformation.of(GalleryChange.class));
@@ -46,10 +59,12 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
     private final Set<String> directoryPeople;
 
     private transient ValueState<Person> person;
+    private transient ValueState<String> listed;
     private transient PersonIndex index;
     private transient Set<String> otherModel;
     private transient OperatorMetrics.SynchronizedHistogram searchLatency;
     private transient LongCounter galleryUpdates;
+    private transient Counter otherModelListed;
 
     public GalleryShardOperator(MatchSettings settings, int dimension) {
         this(settings, dimension, Set.of());
@@ -65,6 +80,7 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
     public void open() throws Exception {
         super.open();
         person = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, PERSON);
+        listed = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, LISTED);
         index = new PersonIndex(dimension);
         otherModel = new TreeSet<>();
         long start = System.nanoTime();
@@ -76,6 +92,12 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         }
         warnAboutOtherModels();
         OperatorMetrics metrics = new OperatorMetrics(getMetricGroup());
+        otherModelListed = metrics.counter(StreamMetrics.GALLERY_OTHER_MODEL_LISTED);
+        if (!otherModel.isEmpty()) {
+            List<String> toList = new ArrayList<>(otherModel);
+            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(),
+                    time -> listOtherModels(toList, 0));
+        }
         metrics.group().gauge(StreamMetrics.GALLERY_PEOPLE, () -> index.size());
         metrics.group().gauge(StreamMetrics.GALLERY_OTHER_MODEL_PEOPLE, () -> otherModel.size());
         metrics.group().gauge(StreamMetrics.GALLERY_INDEX_BYTES, () -> index.bytes());
@@ -104,12 +126,14 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         if (update.deleted() && !directoryPeople.contains(update.id())) {
             // Deleting someone gallery.dir cannot bring back leaves nothing behind: no marker, whatever the id.
             person.clear();
+            listed.clear();
             reindex(update);
             if (!nothingToDelete) {
                 emitChange(record, update, current);
             }
         } else if (!overriddenByTopic) {
             person.update(update);
+            listed.clear();
             reindex(update);
             emitChange(record, update, current);
         }
@@ -158,6 +182,34 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
                 + "Enroll them again: send their enrollments with photos to the enrollments topic (./facestream enroll), "
                 + "or start the job without state so it reads the enrollments topic again and embeds the photos with '{}'.",
                 otherModel.size(), models, settings.model(), settings.model());
+    }
+
+    /**
+     * Each person of another recognizer, once: a dead letter (stage {@code gallery}, key the person id) asking to
+     * enroll them again with photos, so that whoever runs the job can find whom. A pass lists at most
+     * {@link #LISTED_PER_PASS} and schedules the next, so frames are matched in between.
+     */
+    private void listOtherModels(List<String> ids, int from) throws Exception {
+        int to = Math.min(ids.size(), from + LISTED_PER_PASS);
+        for (String id : ids.subList(from, to)) {
+            setCurrentKey(id);
+            Person other = person.value();
+            if (other == null || other.deleted() || settings.model().equals(other.model())
+                    || settings.model().equals(listed.value())) {
+                continue; // enrolled again, deleted, or listed already
+            }
+            RawRecord key = new RawRecord(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, new String[0],
+                    new byte[0][], "gallery", -1, -1, -1);
+            output.collect(DeadLetters.TAG, new StreamRecord<>(new DeadLetter(key, DeadLetters.STAGE_GALLERY,
+                    "person '" + id + "' was enrolled with recognizer '" + other.model() + "' and this job uses '"
+                            + settings.model() + "': not matched until enrolled again with photos (./facestream enroll)")));
+            listed.update(settings.model());
+            otherModelListed.inc();
+        }
+        if (to < ids.size()) {
+            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(),
+                    time -> listOtherModels(ids, to));
+        }
     }
 
     /** A frame with faces: this shard's best person for each face. */

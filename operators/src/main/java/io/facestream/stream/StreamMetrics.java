@@ -25,6 +25,8 @@ public final class StreamMetrics {
     public static final String GALLERY_PEOPLE = "galleryPeople";
     /** People in the gallery state whose embeddings come from another recognizer: not matched. */
     public static final String GALLERY_OTHER_MODEL_PEOPLE = "galleryOtherModelPeople";
+    /** People of another recognizer listed as dead letters (stage gallery), once each per recognizer changed to. */
+    public static final String GALLERY_OTHER_MODEL_LISTED = "galleryOtherModelListed";
     /** Faces beyond detector.max-faces in a frame, dropped (the smallest scores). */
     public static final String FACES_OVER_LIMIT = "facesOverLimit";
     /** Frames waiting for an analysis thread (not yet started). */

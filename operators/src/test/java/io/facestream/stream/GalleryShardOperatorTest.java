@@ -7,12 +7,14 @@ import io.facestream.embed.Vectors;
 import io.facestream.match.Match;
 import io.facestream.match.Person;
 import io.facestream.pipeline.Face;
+import io.facestream.serde.DeadLetter;
 import io.facestream.serde.FrameRecord;
 import io.facestream.serde.RawRecord;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,37 @@ class GalleryShardOperatorTest {
         try (var restored = harness(snapshot)) {
             restored.processElement2(frame(1, unit(4, 0.1f), unit(9, 0.1f), unit(20, 0.1f)), 3);
             assertThat(best(restored)).extracting(Match::personId).containsExactly("ann", null, null);
+        }
+    }
+
+    @Test
+    void eachPersonOfAnotherRecognizerIsListedOnceAsADeadLetterToEnrollAgain() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(null)) {
+            harness.processElement1(person("ann", "faceplugin-fr", unit(3, 0f)), 1);
+            for (int i = 0; i < GalleryShardOperator.LISTED_PER_PASS + 2; i++) {
+                harness.processElement1(person("old-" + i, "arcface-r50", unit(9, 0f)), 1);
+            }
+            assertThat(harness.getSideOutput(DeadLetters.TAG)).as("listed on restore only").isNull();
+            snapshot = harness.snapshot(1, 2);
+        }
+        OperatorSubtaskState again;
+        try (var restored = harness(snapshot)) {
+            restored.processElement1(person("old-0", "faceplugin-fr", unit(9, 0f)), 3); // enrolled again meanwhile
+            restored.setProcessingTime(10); // the passes run on the task thread, between frames
+            restored.setProcessingTime(20);
+            List<DeadLetter> listed = restored.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+            assertThat(listed).hasSize(GalleryShardOperator.LISTED_PER_PASS + 1)
+                    .allSatisfy(letter -> assertThat(letter.stage()).isEqualTo(DeadLetters.STAGE_GALLERY))
+                    .extracting(letter -> new String(letter.raw().key(), java.nio.charset.StandardCharsets.UTF_8))
+                    .doesNotHaveDuplicates().doesNotContain("ann", "old-0").contains("old-1", "old-501");
+            assertThat(listed.get(0).error()).contains("recognizer 'arcface-r50'", "this job uses 'faceplugin-fr'",
+                    "enrolled again");
+            again = restored.snapshot(2, 30);
+        }
+        try (var restoredAgain = harness(again)) {
+            restoredAgain.setProcessingTime(40);
+            assertThat(restoredAgain.getSideOutput(DeadLetters.TAG)).as("listed once, whatever the restarts").isNull();
         }
     }
 

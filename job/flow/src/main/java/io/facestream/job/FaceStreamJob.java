@@ -175,7 +175,8 @@ public final class FaceStreamJob {
                                 settings.pipeline().recognizer().dimension()))
                 .uid("sightings");
 
-        deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG), withFaces.getSideOutput(DeadLetters.TAG));
+        deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG), withFaces.getSideOutput(DeadLetters.TAG),
+                shardAnswers.getSideOutput(DeadLetters.TAG));
         return new Outputs(matches, sightings, deadLetters);
     }
 
