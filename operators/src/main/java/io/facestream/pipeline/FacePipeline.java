@@ -134,7 +134,7 @@ public final class FacePipeline implements AutoCloseable {
         listener.detected(detections.size(), detected - start);
         List<Face> faces = new ArrayList<>(detections.size());
         if (!embed || detections.isEmpty()) {
-            detections.forEach(detection -> faces.add(new Face(detection, null)));
+            detections.forEach(detection -> faces.add(new Face(detection, null, settings.recognizer().id())));
             return new ImageAnalysis(bgr.cols(), bgr.rows(), faces, 0);
         }
         List<Mat> crops = new ArrayList<>(detections.size());
@@ -174,7 +174,7 @@ public final class FacePipeline implements AutoCloseable {
                 listener.embedded(changed.size(), System.nanoTime() - aligned);
             }
             for (int i = 0; i < detections.size(); i++) {
-                faces.add(new Face(detections.get(i), embeddings[i]));
+                faces.add(new Face(detections.get(i), embeddings[i], settings.recognizer().id()));
             }
             return new ImageAnalysis(bgr.cols(), bgr.rows(), faces, changed.size());
         } finally {

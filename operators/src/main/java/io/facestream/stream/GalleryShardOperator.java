@@ -193,10 +193,12 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         int to = Math.min(ids.size(), from + LISTED_PER_PASS);
         for (String id : ids.subList(from, to)) {
             setCurrentKey(id);
+            if (settings.model().equals(listed.value())) {
+                continue; // listed already (cleared when enrolled again or deleted): the person is not read
+            }
             Person other = person.value();
-            if (other == null || other.deleted() || settings.model().equals(other.model())
-                    || settings.model().equals(listed.value())) {
-                continue; // enrolled again, deleted, or listed already
+            if (other == null || other.deleted() || settings.model().equals(other.model())) {
+                continue; // enrolled again or deleted since the pass was planned
             }
             RawRecord key = new RawRecord(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), null, new String[0],
                     new byte[0][], "gallery", -1, -1, -1);
@@ -207,7 +209,7 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
             otherModelListed.inc();
         }
         if (to < ids.size()) {
-            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(),
+            getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime() + 1,
                     time -> listOtherModels(ids, to));
         }
     }
@@ -223,9 +225,11 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         Face[] forward = carryEmbeddings ? faces : new Face[faces.length];
         long start = System.nanoTime();
         for (int i = 0; i < faces.length; i++) {
-            best[i] = best(faces[i].embedding());
+            // A face embedded by another recognizer (in flight when the job restarted with this one) names no one.
+            boolean comparable = faces[i].model() == null || settings.model().equals(faces[i].model());
+            best[i] = comparable ? best(faces[i].embedding()) : Match.unknown(Float.NaN);
             if (!carryEmbeddings) {
-                forward[i] = new Face(faces[i].detection(), null);
+                forward[i] = new Face(faces[i].detection(), null, faces[i].model());
             }
         }
         searchLatency.update(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start) / Math.max(1, faces.length));

@@ -3,6 +3,7 @@ package io.facestream.stream;
 import io.facestream.match.Match;
 import io.facestream.match.Person;
 import io.facestream.match.Similarity;
+import io.facestream.pipeline.Face;
 import io.facestream.state.StateCodec;
 import io.facestream.state.StateFields;
 import io.facestream.track.CameraTimeline;
@@ -513,7 +514,11 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
         for (MatchedFrame frame : rematch(frames, now)) {
             List<TrackedFace> tracked = new ArrayList<>(frame.faces().length);
             for (int i = 0; i < frame.faces().length; i++) {
-                tracked.add(TrackedFace.of(frame.faces()[i].detection(), frame.faces()[i].embedding(), frame.best()[i]));
+                Face face = frame.faces()[i];
+                // A face embedded by another recognizer (waiting or in flight at a restart with this one) is followed
+                // by position only: its embedding becomes no track's appearance and no kept face.
+                float[] embedding = ofThisRecognizer(face.model()) ? face.embedding() : null;
+                tracked.add(TrackedFace.of(face.detection(), embedding, frame.best()[i]));
             }
             emit(camera, camera.tracks().frame(frame.frame().frameSeq(), frame.frame().captureTs(), tracked), now);
         }
@@ -737,7 +742,7 @@ public class SightingsOperator extends AbstractStreamOperator<Sighting>
                     best[i] = Match.unknown(best[i].score(), best[i].runnerUp());
                 }
                 float[] embedding = frame.faces()[i].embedding();
-                if (embedding == null) {
+                if (embedding == null || !ofThisRecognizer(frame.faces()[i].model())) {
                     continue;
                 }
                 for (RecentEnrollment enrollment : recent) {

@@ -34,10 +34,15 @@ class GalleryShardOperatorTest {
     }
 
     static AnalyzedFrame frame(long seq, float[]... embeddings) {
+        return frame(seq, "faceplugin-fr", embeddings);
+    }
+
+    /** A frame whose faces {@code model} embedded. */
+    static AnalyzedFrame frame(long seq, String model, float[]... embeddings) {
         RawRecord raw = new RawRecord("cam".getBytes(), null, new String[0], new byte[0][], "frames", 0, seq, 1L);
         Face[] faces = new Face[embeddings.length];
         for (int i = 0; i < faces.length; i++) {
-            faces[i] = new Face(new DetectedFace(1, 2, 3, 4, 0.99f, new float[10]), embeddings[i]);
+            faces[i] = new Face(new DetectedFace(1, 2, 3, 4, 0.99f, new float[10]), embeddings[i], model);
         }
         return new AnalyzedFrame(new FrameRecord("cam", seq, 1000L + seq, raw, null), faces, null, null);
     }
@@ -112,6 +117,9 @@ class GalleryShardOperatorTest {
         try (var restored = harness(snapshot)) {
             restored.processElement2(frame(1, unit(4, 0.1f), unit(9, 0.1f), unit(20, 0.1f)), 3);
             assertThat(best(restored)).extracting(Match::personId).containsExactly("ann", null, null);
+            // A face embedded by another recognizer (in flight at a restart) names no one, however close its numbers.
+            restored.processElement2(frame(2, "arcface-r50", unit(4, 0.1f)), 3);
+            assertThat(best(restored)).extracting(Match::personId).containsExactly((String) null);
         }
     }
 
@@ -129,7 +137,11 @@ class GalleryShardOperatorTest {
         OperatorSubtaskState again;
         try (var restored = harness(snapshot)) {
             restored.processElement1(person("old-0", "faceplugin-fr", unit(9, 0f)), 3); // enrolled again meanwhile
-            restored.setProcessingTime(10); // the passes run on the task thread, between frames
+            restored.setProcessingTime(10);
+            // One pass of LISTED_PER_PASS people (old-0 among them, enrolled again: not listed), then frames go on.
+            assertThat(restored.getSideOutput(DeadLetters.TAG)).hasSize(GalleryShardOperator.LISTED_PER_PASS - 1);
+            restored.processElement2(frame(1, unit(3, 0.1f)), 4);
+            assertThat(best(restored)).extracting(Match::personId).containsExactly("ann");
             restored.setProcessingTime(20);
             List<DeadLetter> listed = restored.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
             assertThat(listed).hasSize(GalleryShardOperator.LISTED_PER_PASS + 1)

@@ -25,7 +25,7 @@ class MatchGatherFunctionTest {
         FrameRecord frame = new FrameRecord("cam", 7, 1000L, raw, null);
         Face[] faces = new Face[best.length];
         for (int i = 0; i < faces.length; i++) {
-            faces[i] = new Face(new DetectedFace(i, 0, i + 10, 10, 0.99f, new float[10]), null);
+            faces[i] = new Face(new DetectedFace(i, 0, i + 10, 10, 0.99f, new float[10]), null, "faceplugin-fr");
         }
         return new ShardMatches(ShardMatches.keyOf(frame), 2, frame, faces, best);
     }

@@ -49,9 +49,14 @@ class SightingsOperatorTest {
 
     /** One frame of {@code camera} showing {@code person} at a fixed place; recognised when {@code known}. */
     static MatchedFrame frame(String camera, long seq, long captureTs, int person, boolean known) {
+        return frame(camera, seq, captureTs, person, known, MODEL);
+    }
+
+    /** ... whose face {@code model} embedded. */
+    static MatchedFrame frame(String camera, long seq, long captureTs, int person, boolean known, String model) {
         RawRecord raw = new RawRecord(null, null, new String[0], new byte[0][], "frames", 0, seq, captureTs);
         FrameRecord frame = new FrameRecord(camera, seq, captureTs, raw, null);
-        Face face = new Face(new DetectedFace(100, 100, 220, 240, 0.97f, new float[10]), embeddingOf(person));
+        Face face = new Face(new DetectedFace(100, 100, 220, 240, 0.97f, new float[10]), embeddingOf(person), model);
         Match match = known ? new Match("p" + person, "Person " + person, 0.8f, true, 0.1f) : Match.unknown(0.1f);
         return new MatchedFrame(frame, new Face[] {face}, new Match[] {match});
     }
@@ -433,6 +438,19 @@ class SightingsOperatorTest {
             assertThat(harness.extractOutputValues()).as("person 5's faces were erased with the deletion").isEmpty();
             harness.processElement2(enrolled(6, MODEL), 8_003);
             assertThat(describe(harness.extractOutputValues())).containsExactly("closed cam6 p6 retroactive");
+        }
+    }
+
+    @Test
+    void framesEmbeddedByAnotherRecognizerLendTheirTracksNeitherAppearanceNorKeptFaces() throws Exception {
+        try (var harness = harness(null)) {
+            // Waiting or in flight when the job restarted with this recognizer: embedded by the one before.
+            for (int k = 0; k < 8; k++) {
+                arrive(harness, frame("cam5", k, 1_000 + 100L * k, 5, false, "another-recognizer"), 1_050 + 100L * k);
+            }
+            harness.setProcessingTime(8_000); // ended unnamed
+            harness.processElement2(enrolled(5, MODEL), 8_001);
+            assertThat(harness.extractOutputValues()).as("no face of this recognizer was kept to name it back").isEmpty();
         }
     }
 

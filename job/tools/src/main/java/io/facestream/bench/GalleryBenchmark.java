@@ -225,7 +225,7 @@ final class GalleryBenchmark {
         RawRecord raw = new RawRecord(null, null, new String[0], new byte[0][], "frames", 0, seq, 0);
         Face[] faces = new Face[embeddings.length];
         for (int i = 0; i < faces.length; i++) {
-            faces[i] = new Face(new DetectedFace(0, 0, 1, 1, 1f, new float[10]), embeddings[i]);
+            faces[i] = new Face(new DetectedFace(0, 0, 1, 1, 1f, new float[10]), embeddings[i], "bench");
         }
         return new AnalyzedFrame(new FrameRecord("bench", seq, 0, raw, null), faces, null, null);
     }
