@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A savepoint of each earlier state format, committed under {@code src/test/resources/upgrade/<version>} (how each was
  * made: its README), restores into this version: {@code 1fe8d6c} (Java-serialized sightings state, frames waiting for
  * the job's watermark; also restored at parallelism 2), {@code 6223b61} (each camera on its own clock, still Java
- * serialized), {@code versioned-1} and {@code versioned-2} (the versioned formats; 1 is read through its own read
+ * serialized), {@code versioned-1} to {@code versioned-3} (the versioned formats; older ones are read through their read
  * path and rewritten). The savepoint was taken, not drained,
  * with franck enrolled and named on camera door, cap unnamed on hall (live track, faces kept) and lobby (ended track,
  * kept for matching back in time), and frames of door and hall waiting to be tracked. On a fresh broker the test
@@ -66,7 +66,7 @@ class UpgradeFromSavepointITCase {
 
     /** {@code <format>[@<parallelism>]}: the savepoint of that format, restored at that parallelism (1 unless said). */
     @ParameterizedTest(name = "savepoint of {0}")
-    @ValueSource(strings = {"1fe8d6c", "1fe8d6c@2", "6223b61", "versioned-1", "versioned-2"})
+    @ValueSource(strings = {"1fe8d6c", "1fe8d6c@2", "6223b61", "versioned-1", "versioned-2", "versioned-3"})
     void aSavepointOfAnEarlierVersionRestoresWithNothingLostOrWrittenTwice(String restore) throws Exception {
         String version = restore.split("@")[0];
         int parallelism = restore.contains("@") ? Integer.parseInt(restore.split("@")[1]) : 1;
