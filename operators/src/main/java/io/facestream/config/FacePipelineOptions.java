@@ -65,6 +65,17 @@ public final class FacePipelineOptions {
             -1.0, 1.0, "Cosine similarity at or above which a face matches.")
             .documentedDefault("the recognizer's `matchThreshold` in the manifest");
 
+    public static final ConfigKey<String> RECOGNIZER_PREVIOUS_MODEL = ConfigKey.string("recognizer.previous-model", null,
+            "During a recognizer switch: the recognizer id the gallery was enrolled with. The job goes on matching with "
+                    + "it while each gallery shard embeds its people again from their enrollment photos with "
+                    + "`recognizer.model`, then matches with the new one (deploy/README.md: Changing the recognizer). "
+                    + "Unset once the switch is done.")
+            .documentedDefault("none (no switch)");
+
+    public static final ConfigKey<Double> RECOGNIZER_PREVIOUS_THRESHOLD = ConfigKey.fraction("recognizer.previous-threshold",
+            null, -1.0, 1.0, "Match threshold of `recognizer.previous-model` during a switch.")
+            .documentedDefault("the previous recognizer's `matchThreshold` in the manifest");
+
     public static final ConfigKey<Long> DECODE_MAX_PIXELS = ConfigKey.longValue("decode.max-pixels", 40_000_000L, 1,
             "Images whose header declares more pixels are refused before decoding.");
 
@@ -97,7 +108,7 @@ public final class FacePipelineOptions {
     public static List<ConfigKey<?>> all() {
         return List.of(MODELS_DIR, MODELS_MANIFEST, DETECTOR_MODEL, DETECTOR_SCORE_THRESHOLD, DETECTOR_NMS_IOU,
                 DETECTOR_MIN_FACE_SIZE, DETECTOR_MAX_FACES, DETECTOR_INPUT_SIZE, DETECTOR_SECOND_LOOK_BELOW_PX,
-                DETECTOR_SECOND_LOOK_THRESHOLD, DETECTOR_SECOND_LOOK_MAX_FACES, ALIGN_SMOOTH_BELOW_PX, RECOGNIZER_MODEL, RECOGNIZER_THRESHOLD, DECODE_MAX_PIXELS, DECODE_MAX_BYTES, DECODE_MAX_MEMORY_MB,
+                DETECTOR_SECOND_LOOK_THRESHOLD, DETECTOR_SECOND_LOOK_MAX_FACES, ALIGN_SMOOTH_BELOW_PX, RECOGNIZER_MODEL, RECOGNIZER_THRESHOLD, RECOGNIZER_PREVIOUS_MODEL, RECOGNIZER_PREVIOUS_THRESHOLD, DECODE_MAX_PIXELS, DECODE_MAX_BYTES, DECODE_MAX_MEMORY_MB,
                 INFERENCE_DEVICE, INFERENCE_INTRA_OP_THREADS, INFERENCE_INTER_OP_THREADS, INFERENCE_DYNAMIC_BATCH);
     }
 }

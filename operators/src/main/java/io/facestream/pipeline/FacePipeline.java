@@ -38,17 +38,24 @@ public final class FacePipeline implements AutoCloseable {
     private final FaceDetector detector;
     private final FaceAligner aligner;
     private final FaceEmbedder embedder;
+    /** During a recognizer switch, the previous recognizer and its alignment (null otherwise). */
+    private final FaceAligner previousAligner;
+    private final FaceEmbedder previousEmbedder;
     private final MicroBatcher<Mat, float[]> batcher;
     private final Function<List<Mat>, List<float[]>> embedStep;
     private final StageListener listener;
 
-    private FacePipeline(PipelineSettings settings, FaceDetector detector, FaceEmbedder embedder, StageListener listener) {
+    private FacePipeline(PipelineSettings settings, FaceDetector detector, FaceEmbedder embedder,
+                         FaceEmbedder previousEmbedder, StageListener listener) {
         this.settings = settings;
         this.decoder = new ImageDecoder(settings.decodeLimits());
         this.decodeBudget = DecodeBudget.shared(settings.decodeLimits().maxBytesInFlight());
         this.detector = detector;
         this.aligner = new FaceAligner(settings.recognizer(), settings.smoothBelowPx());
         this.embedder = embedder;
+        this.previousEmbedder = previousEmbedder;
+        this.previousAligner = previousEmbedder == null ? null
+                : new FaceAligner(settings.previous().recognizer(), settings.smoothBelowPx());
         this.listener = listener;
         int maxBatch = Math.min(settings.batching().maxSize(), embedder.maxBatch());
         this.batcher = maxBatch > 1 ? new MicroBatcher<>("recognizer-batcher", embedder::embedAll, maxBatch,
@@ -70,14 +77,26 @@ public final class FacePipeline implements AutoCloseable {
         boolean anySize = detection.inputSize() == DetectorSettings.InputSize.FRAME || detection.secondLook().on();
         InferenceSession detectorSession = SessionRegistry.acquire(settings.detector().file(),
                 settings.detector().input(), settings.inference().withDynamicBatch(false).withDynamicImageSize(anySize));
+        InferenceSession recognizerSession = null;
         try {
-            InferenceSession recognizerSession = SessionRegistry.acquire(settings.recognizer().file(),
+            recognizerSession = SessionRegistry.acquire(settings.recognizer().file(),
                     settings.recognizer().input(), settings.inference());
+            FaceEmbedder previousEmbedder = null;
+            if (settings.previous() != null) {
+                // The previous recognizer is called once per frame for all its crops: no micro-batching across frames.
+                previousEmbedder = new FaceEmbedder(settings.previous().recognizer(),
+                        SessionRegistry.acquire(settings.previous().recognizer().file(), settings.previous().recognizer().input(),
+                                settings.inference()), batch -> { });
+            }
             return new FacePipeline(settings,
                     new FaceDetector(settings.detector(), detectorSession, settings.detection()),
-                    new FaceEmbedder(settings.recognizer(), recognizerSession, listener::recognizerBatch), listener);
+                    new FaceEmbedder(settings.recognizer(), recognizerSession, listener::recognizerBatch), previousEmbedder,
+                    listener);
         } catch (RuntimeException e) {
             detectorSession.close();
+            if (recognizerSession != null) {
+                recognizerSession.close();
+            }
             throw e;
         }
     }
@@ -173,10 +192,28 @@ public final class FacePipeline implements AutoCloseable {
                 }
                 listener.embedded(changed.size(), System.nanoTime() - aligned);
             }
+            float[][] previous = previousEmbeddings(bgr, detections);
             for (int i = 0; i < detections.size(); i++) {
-                faces.add(new Face(detections.get(i), embeddings[i], settings.recognizer().id()));
+                faces.add(new Face(detections.get(i), embeddings[i], settings.recognizer().id(),
+                        previous == null ? null : previous[i]));
             }
             return new ImageAnalysis(bgr.cols(), bgr.rows(), faces, changed.size());
+        } finally {
+            crops.forEach(Mat::release);
+        }
+    }
+
+    /** During a recognizer switch, every face as the previous recognizer sees it (never reused); null otherwise. */
+    private float[][] previousEmbeddings(Mat bgr, List<DetectedFace> detections) {
+        if (previousEmbedder == null) {
+            return null;
+        }
+        List<Mat> crops = new ArrayList<>(detections.size());
+        try {
+            for (DetectedFace detection : detections) {
+                crops.add(previousAligner.align(bgr, detection));
+            }
+            return previousEmbedder.embedAll(crops).toArray(float[][]::new);
         } finally {
             crops.forEach(Mat::release);
         }
@@ -229,5 +266,8 @@ public final class FacePipeline implements AutoCloseable {
         }
         detector.close();
         embedder.close();
+        if (previousEmbedder != null) {
+            previousEmbedder.close();
+        }
     }
 }

@@ -23,7 +23,15 @@ import java.util.function.Supplier;
  */
 public record PipelineSettings(DetectorModel detector, RecognizerModel recognizer, DetectorSettings detection,
                                double matchThreshold, int smoothBelowPx, DecodeLimits decodeLimits,
-                               InferenceSettings inference, Batching batching) implements Serializable {
+                               InferenceSettings inference, Batching batching, PreviousRecognizer previous)
+        implements Serializable {
+
+    /**
+     * During a recognizer switch, the recognizer the gallery was enrolled with and its threshold: every face is embedded
+     * by it too, so that the job matches against the old gallery until the new one is complete. Null: no switch.
+     */
+    public record PreviousRecognizer(RecognizerModel recognizer, double matchThreshold) implements Serializable {
+    }
 
     /**
      * Micro-batching of recognizer calls across the frames in flight: at most {@code maxSize}
@@ -82,7 +90,23 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
         return new PipelineSettings(detector, recognizer, detection, matchThreshold,
                 config.get(FacePipelineOptions.ALIGN_SMOOTH_BELOW_PX),
                 decodeLimits(config),
-                inference, Batching.OFF);
+                inference, Batching.OFF, previous(config, manifest, recognizer));
+    }
+
+    private static PreviousRecognizer previous(FaceStreamConfig config, ModelManifest manifest, RecognizerModel recognizer) {
+        String id = config.get(FacePipelineOptions.RECOGNIZER_PREVIOUS_MODEL);
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        if (id.equals(recognizer.id())) {
+            throw new ConfigException("configuration key '" + FacePipelineOptions.RECOGNIZER_PREVIOUS_MODEL.name()
+                    + "': '" + id + "' is recognizer.model itself; a switch needs another recognizer id (unset it when "
+                    + "no switch is under way)");
+        }
+        RecognizerModel previous = naming(FacePipelineOptions.RECOGNIZER_PREVIOUS_MODEL, () -> manifest.recognizer(id));
+        naming(FacePipelineOptions.RECOGNIZER_PREVIOUS_MODEL, () -> previous.file().verified());
+        Double threshold = config.get(FacePipelineOptions.RECOGNIZER_PREVIOUS_THRESHOLD);
+        return new PreviousRecognizer(previous, (float) (threshold != null ? threshold : previous.defaultMatchThreshold()));
     }
 
     private static <T> T naming(ConfigKey<?> key, Supplier<T> step) {
@@ -94,11 +118,19 @@ public record PipelineSettings(DetectorModel detector, RecognizerModel recognize
     }
 
     public PipelineSettings withInference(InferenceSettings newInference) {
-        return new PipelineSettings(detector, recognizer, detection, matchThreshold, smoothBelowPx, decodeLimits, newInference, batching);
+        return new PipelineSettings(detector, recognizer, detection, matchThreshold, smoothBelowPx, decodeLimits, newInference, batching,
+                previous);
     }
 
     public PipelineSettings withBatching(Batching newBatching) {
-        return new PipelineSettings(detector, recognizer, detection, matchThreshold, smoothBelowPx, decodeLimits, inference, newBatching);
+        return new PipelineSettings(detector, recognizer, detection, matchThreshold, smoothBelowPx, decodeLimits, inference, newBatching,
+                previous);
+    }
+
+    /** The same settings without a switch: the pipeline that embeds with the new recognizer only. */
+    public PipelineSettings withoutPrevious() {
+        return new PipelineSettings(detector, recognizer, detection, matchThreshold, smoothBelowPx, decodeLimits, inference, batching,
+                null);
     }
 
     private static DecodeLimits decodeLimits(FaceStreamConfig config) {

@@ -3,6 +3,8 @@ package io.facestream.stream;
 import io.facestream.decode.ImageRefusedException;
 import io.facestream.embed.Vectors;
 import io.facestream.match.Person;
+import io.facestream.model.RecognizerModel;
+import io.facestream.pipeline.Face;
 import io.facestream.pipeline.FacePipeline;
 import io.facestream.pipeline.ImageAnalysis;
 import io.facestream.pipeline.PipelineSettings;
@@ -23,7 +25,9 @@ import org.apache.flink.util.Collector;
  * must show exactly one face; a given embedding must come from the configured recognizer, have
  * its dimension and a usable norm; a null value deletes. Anything else goes to the dead-letter
  * output with the reason, and nothing of it is applied. Enrollments are rare, so this runs on
- * the task thread of its own low-volume operator, apart from the frame path.
+ * the task thread of its own low-volume operator, apart from the frame path. During a recognizer switch a person
+ * enrolled with photos becomes two updates, one per recognizer, so that both galleries have them; a given embedding
+ * may be of either recognizer.
  */
 public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person> {
     /** Header of an enrollment dead letter whose value was left out. */
@@ -57,7 +61,7 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
     public void processElement(EnrollmentRecord record, Context ctx, Collector<Person> out) {
         String reason;
         try {
-            out.collect(toPerson(record, pipeline));
+            toPeople(record, pipeline).forEach(out::collect);
             enrollments.inc();
             return;
         } catch (InvalidEnrollmentException e) {
@@ -73,8 +77,19 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
         ctx.output(DeadLetters.TAG, new DeadLetter(kept, DeadLetters.STAGE_ENROLLMENT, reason));
     }
 
-    /** The gallery update an enrollment record asks for; invalid ones throw with the reason. */
+    /** The gallery update an enrollment record asks for, by the pipeline's recognizer; invalid ones throw with the reason. */
     public static Person toPerson(EnrollmentRecord record, FacePipeline pipeline) {
+        return toPeople(record, pipeline).stream().filter(person -> person.deleted()
+                || pipeline.settings().recognizer().id().equals(person.model())).findFirst()
+                .orElseThrow(() -> new InvalidEnrollmentException("embedding is from recognizer '"
+                        + pipeline.settings().previous().recognizer().id() + "', not '" + pipeline.settings().recognizer().id() + "'"));
+    }
+
+    /**
+     * The gallery updates an enrollment record asks for: one person (or a deletion), and during a recognizer switch the
+     * same person by the previous recognizer too when enrolled with photos; invalid ones throw with the reason.
+     */
+    public static java.util.List<Person> toPeople(EnrollmentRecord record, FacePipeline pipeline) {
         String personId = record.personId();
         if (personId == null || personId.isEmpty()) {
             throw new InvalidEnrollmentException("missing key: the person id");
@@ -85,28 +100,42 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
             throw new InvalidEnrollmentException(refusal);
         }
         if (EnrollmentRequest.isDeletion(record.raw().value())) {
-            return Person.deletion(personId);
+            return java.util.List.of(Person.deletion(personId));
         }
         Person.Origin origin = GalleryDirectory.isSource(record.raw().topic()) ? Person.Origin.GALLERY_DIR
                 : Person.Origin.ENROLLMENTS;
         EnrollmentRequest request = EnrollmentRequest.parse(personId, record.raw().value());
-        String model = pipeline.settings().recognizer().id();
+        RecognizerModel recognizer = pipeline.settings().recognizer();
+        PipelineSettings.PreviousRecognizer previous = pipeline.settings().previous();
         if (request.embedding() != null) {
-            return new Person(personId, request.name(), model, new float[][] {givenEmbedding(request, pipeline)}, origin);
+            RecognizerModel of = previous != null && request.model().equals(previous.recognizer().id())
+                    ? previous.recognizer() : recognizer;
+            return java.util.List.of(new Person(personId, request.name(), of.id(),
+                    new float[][] {givenEmbedding(request, of, pipeline)}, origin));
         }
         float[][] embeddings = new float[request.images().size()][];
+        float[][] previousEmbeddings = new float[request.images().size()][];
         for (int i = 0; i < embeddings.length; i++) {
-            embeddings[i] = onlyFaceOf(request.images().get(i), i, pipeline);
+            Face face = onlyFaceOf(request.images().get(i), i, pipeline);
+            embeddings[i] = face.embedding();
+            previousEmbeddings[i] = face.previousEmbedding();
         }
-        return new Person(personId, request.name(), model, embeddings, origin);
+        Person person = new Person(personId, request.name(), recognizer.id(), embeddings, origin);
+        // The new recognizer's entry first: a gallery shard takes a previous-recognizer entry that does not follow one as
+        // an enrollment by that recognizer's embedding alone.
+        return previous == null ? java.util.List.of(person)
+                : java.util.List.of(person,
+                        new Person(personId, request.name(), previous.recognizer().id(), previousEmbeddings, origin));
     }
 
-    private static float[] givenEmbedding(EnrollmentRequest request, FacePipeline pipeline) {
-        String model = pipeline.settings().recognizer().id();
-        int dimension = pipeline.settings().recognizer().dimension();
+    private static float[] givenEmbedding(EnrollmentRequest request, RecognizerModel recognizer, FacePipeline pipeline) {
+        String model = recognizer.id();
+        int dimension = recognizer.dimension();
         if (!request.model().equals(model)) {
             throw new InvalidEnrollmentException("embedding is from recognizer '" + TextLimits.quote(request.model())
-                    + "' but this job uses '" + model + "'");
+                    + "' but this job uses '" + model + "'"
+                    + (pipeline.settings().previous() == null ? "" : " (and '" + pipeline.settings().previous().recognizer().id()
+                            + "' until its switch is done)"));
         }
         if (request.embedding().length != dimension) {
             throw new InvalidEnrollmentException("embedding has " + request.embedding().length
@@ -120,7 +149,7 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
     }
 
     /** The enrollment rule for photos: exactly one face, whose embedding is the person's. */
-    private static float[] onlyFaceOf(byte[] image, int index, FacePipeline pipeline) {
+    private static Face onlyFaceOf(byte[] image, int index, FacePipeline pipeline) {
         ImageAnalysis analysis;
         try {
             analysis = pipeline.analyze(image, true);
@@ -132,7 +161,7 @@ public class EnrollmentFunction extends ProcessFunction<EnrollmentRecord, Person
                     + (analysis.faces().isEmpty() ? "no face found" : analysis.faces().size() + " faces found")
                     + "; an enrollment image must show exactly one face");
         }
-        return analysis.faces().get(0).embedding();
+        return analysis.faces().get(0);
     }
 
     @Override

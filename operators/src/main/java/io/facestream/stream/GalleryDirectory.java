@@ -60,6 +60,41 @@ public final class GalleryDirectory {
                 && (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png") || name.endsWith(".webp"));
     }
 
+    /** One person's photos as an enrollment record. */
+    static EnrollmentRecord record(String directory, String personId) throws IOException {
+        List<byte[]> photos = new ArrayList<>();
+        for (Path image : images(Path.of(directory, personId))) {
+            photos.add(Files.readAllBytes(image));
+        }
+        byte[] value = EnrollmentRequest.ofImages(personId, personId, photos).json();
+        return new EnrollmentRecord(personId, new RawRecord(personId.getBytes(StandardCharsets.UTF_8), value, new String[0],
+                new byte[0][], SOURCE_PREFIX + directory, 0, 0, 0));
+    }
+
+    /** The directory as an archive of enrollments: a person's photos as they are now; a person without any, none. */
+    public static EnrollmentArchive archive(Path directory) {
+        String dir = directory.toString();
+        return new EnrollmentArchive() {
+            @Override
+            public void readLatest(java.util.Set<String> wanted, java.util.function.Consumer<EnrollmentRecord> each,
+                                   java.util.function.BooleanSupplier cancelled) throws IOException {
+                for (String personId : people(Path.of(dir))) {
+                    if (cancelled.getAsBoolean()) {
+                        return;
+                    }
+                    if (wanted.contains(personId)) {
+                        each.accept(record(dir, personId));
+                    }
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "gallery.dir " + dir;
+            }
+        };
+    }
+
     /** Reads one person's photos (on the TaskManager) into an enrollment record; an unreadable one is a dead letter. */
     public static final class Reader extends ProcessFunction<String, EnrollmentRecord> {
         private final String directory;
@@ -73,12 +108,7 @@ public final class GalleryDirectory {
             byte[] key = personId.getBytes(StandardCharsets.UTF_8);
             String source = SOURCE_PREFIX + directory;
             try {
-                List<byte[]> photos = new ArrayList<>();
-                for (Path image : images(Path.of(directory, personId))) {
-                    photos.add(Files.readAllBytes(image));
-                }
-                byte[] value = EnrollmentRequest.ofImages(personId, personId, photos).json();
-                out.collect(new EnrollmentRecord(personId, new RawRecord(key, value, new String[0], new byte[0][], source, 0, 0, 0)));
+                out.collect(record(directory, personId));
             } catch (IOException | UncheckedIOException e) {
                 ctx.output(DeadLetters.TAG, new DeadLetter(new RawRecord(key, null, new String[0], new byte[0][], source, 0, 0, 0),
                         DeadLetters.STAGE_ENROLLMENT, "cannot read the photos of '" + personId + "': " + e.getMessage()));

@@ -15,7 +15,8 @@ import org.apache.flink.util.Collector;
  * Keyed by frame: merges the answers of every gallery shard into the frame's matches (for each
  * face the highest-scoring person over all shards, and the best score of anyone else) and
  * passes the frame on once all shards have answered. A frame's answers all precede the same checkpoint barrier, so a checkpoint never
- * holds half a frame here.
+ * holds half a frame here. During a recognizer switch each frame is matched wholly by one recognizer: the new one
+ * when every shard said its new gallery was complete, else the previous one (whose gallery is).
  */
 public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatches, MatchedFrame> {
     private static final ValueStateDescriptor<ShardMatches> PARTIAL = new ValueStateDescriptor<>("partial",
@@ -71,20 +72,43 @@ public class MatchGatherFunction extends KeyedProcessFunction<String, ShardMatch
         }
         partial.clear();
         answers.clear();
-        emit(merged, out);
+        emit(byOneRecognizer(merged), out);
     }
 
     private static ShardMatches merge(ShardMatches sofar, ShardMatches answer) {
         if (sofar == null) {
             return answer;
         }
-        Match[] best = sofar.best().clone();
-        for (int i = 0; i < best.length; i++) {
-            best[i] = merge(best[i], answer.best()[i]);
-        }
         // One shard carries the faces' embeddings; keep its faces.
         Face[] faces = answer.faces().length > 0 && answer.faces()[0].embedding() != null ? answer.faces() : sofar.faces();
-        return new ShardMatches(sofar.frameKey(), sofar.shards(), sofar.frame(), faces, best);
+        return new ShardMatches(sofar.frameKey(), sofar.shards(), sofar.frame(), faces, merge(sofar.best(), answer.best()),
+                merge(sofar.previousBest(), answer.previousBest()), sofar.ready() && answer.ready());
+    }
+
+    private static Match[] merge(Match[] sofar, Match[] answer) {
+        if (sofar == null || answer == null) {
+            return sofar != null ? sofar : answer;
+        }
+        Match[] best = sofar.clone();
+        for (int i = 0; i < best.length; i++) {
+            best[i] = merge(best[i], answer[i]);
+        }
+        return best;
+    }
+
+    /** The frame as matched by one recognizer: the new one once every shard is ready, else the previous one. */
+    private ShardMatches byOneRecognizer(ShardMatches frame) {
+        if (frame.previousBest() == null) {
+            return frame;
+        }
+        Face[] faces = new Face[frame.faces().length];
+        for (int i = 0; i < faces.length; i++) {
+            Face face = frame.faces()[i];
+            faces[i] = frame.ready() ? face.as(settings.model().equals(face.model()) ? face.embedding() : null, settings.model())
+                    : face.as(GalleryShardOperator.previousEmbeddingOf(face, settings), settings.previousModel());
+        }
+        return new ShardMatches(frame.frameKey(), frame.shards(), frame.frame(), faces,
+                frame.ready() ? frame.best() : frame.previousBest(), null, true);
     }
 
     /** The better of two shards' answers for a face, its runner-up the best other score of both. */

@@ -22,10 +22,12 @@ public class MatchRecords implements FlatMapFunction<MatchedFrame, MatchRecord> 
                 continue;
             }
             DetectedFace detection = frame.faces()[i].detection();
+            // The recognizer that named it: during a switch, the previous one until the gallery is embedded again.
+            String model = frame.faces()[i].model() != null ? frame.faces()[i].model() : settings.model();
             out.collect(new MatchRecord(frame.frame().camera(), frame.frame().frameSeq(), frame.frame().captureTs(),
                     match.personId(), match.name(), match.score(),
                     new float[] {detection.x1(), detection.y1(), detection.x2(), detection.y2()},
-                    detection.landmarks().clone(), settings.model()));
+                    detection.landmarks().clone(), model));
         }
     }
 }

@@ -27,6 +27,14 @@ public final class StreamMetrics {
     public static final String GALLERY_OTHER_MODEL_PEOPLE = "galleryOtherModelPeople";
     /** People of another recognizer listed as dead letters (stage gallery), once each per recognizer changed to. */
     public static final String GALLERY_OTHER_MODEL_LISTED = "galleryOtherModelListed";
+    /** During a recognizer switch: people this shard embedded again from their enrollment photos (also an accumulator). */
+    public static final String GALLERY_REEMBEDDED = "galleryReembedded";
+    /** During a recognizer switch: people who could not be embedded again, each listed as a dead letter. */
+    public static final String GALLERY_NOT_REEMBEDDED = "galleryNotReembedded";
+    /** During a recognizer switch: people this shard has still to embed again. */
+    public static final String GALLERY_REEMBED_PENDING = "galleryReembedPending";
+    /** During a recognizer switch: 1 once this shard's gallery of the new recognizer is complete, 0 before. */
+    public static final String GALLERY_NEW_RECOGNIZER_READY = "galleryNewRecognizerReady";
     /** Faces beyond detector.max-faces in a frame, dropped (the smallest scores). */
     public static final String FACES_OVER_LIMIT = "facesOverLimit";
     /** Frames waiting for an analysis thread (not yet started). */

@@ -32,7 +32,9 @@ public record StreamSettings(PipelineSettings pipeline, AnalysisSettings analysi
                 config.get(StreamOptions.ASYNC_MAX_CONSECUTIVE_FAILURES), reuse);
         MatchSettings match = new MatchSettings(pipeline.recognizer().id(), pipeline.matchThreshold(),
                 config.get(StreamOptions.MATCHES_EMIT_UNKNOWN), config.get(StreamOptions.GALLERY_HAMMING_CANDIDATES),
-                config.get(StreamOptions.GALLERY_CANDIDATES));
+                config.get(StreamOptions.GALLERY_CANDIDATES),
+                pipeline.previous() == null ? null : pipeline.previous().recognizer().id(),
+                pipeline.previous() == null ? Double.NaN : pipeline.previous().matchThreshold());
         TrackerSettings tracker = new TrackerSettings(config.get(StreamOptions.TRACKING_MIN_IOU),
                 TrackerSettings.defaults().lowScoreMinIou(), TrackerSettings.defaults().highScore(),
                 config.get(StreamOptions.TRACKING_MAX_ABSENCE_MS), config.get(StreamOptions.TRACKING_MIN_APPEARANCE_SIMILARITY));

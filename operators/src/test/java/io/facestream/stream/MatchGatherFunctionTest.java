@@ -78,4 +78,44 @@ class MatchGatherFunctionTest {
             });
         }
     }
+
+    /** A shard's answer during a switch to faceplugin-fr-twin: the new gallery's best, the old one's, and readiness. */
+    static ShardMatches switching(long offset, Match best, Match previousBest, boolean ready) {
+        RawRecord raw = new RawRecord("cam".getBytes(), null, new String[0], new byte[0][], "frames", 0, offset, 1L);
+        FrameRecord frame = new FrameRecord("cam", offset, 1000L, raw, null);
+        Face face = new Face(new DetectedFace(0, 0, 10, 10, 0.99f, new float[10]), new float[] {1, 0}, "faceplugin-fr-twin",
+                new float[] {0, 1});
+        return new ShardMatches(ShardMatches.keyOf(frame), 2, frame, new Face[] {face}, new Match[] {best},
+                new Match[] {previousBest}, ready);
+    }
+
+    @Test
+    void duringARecognizerSwitchAFrameIsMatchedByTheNewGalleryOnlyOnceEveryShardIsReady() throws Exception {
+        MatchSettings switchSettings = new MatchSettings("faceplugin-fr-twin", 0.38, false, 32, 4, "faceplugin-fr", 0.38);
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new MatchGatherFunction(switchSettings)), ShardMatches::frameKey, Types.STRING)) {
+            harness.open();
+            Match annNew = new Match("ann", "Ann", 0.9f, true);
+            Match annOld = new Match("ann", "Ann", 0.8f, true);
+            harness.processElement(switching(1, annNew, Match.unknown(0.1f), true), 1);
+            harness.processElement(switching(1, Match.unknown(0.2f), annOld, false), 2);
+            harness.processElement(switching(2, annNew, Match.unknown(0.1f), true), 3);
+            harness.processElement(switching(2, Match.unknown(0.2f), annOld, true), 4);
+            List<MatchedFrame> frames = harness.extractOutputValues();
+            // One shard not ready: the old gallery's answer, and the face as the previous recognizer embedded it.
+            assertThat(frames.get(0).best()[0].score()).isEqualTo(0.8f);
+            assertThat(frames.get(0).faces()[0].model()).isEqualTo("faceplugin-fr");
+            assertThat(frames.get(0).faces()[0].embedding()).containsExactly(0, 1);
+            // Both ready: the new one's.
+            assertThat(frames.get(1).best()[0].score()).isEqualTo(0.9f);
+            assertThat(frames.get(1).faces()[0].model()).isEqualTo("faceplugin-fr-twin");
+            assertThat(frames.get(1).faces()[0].embedding()).containsExactly(1, 0);
+            List<MatchRecord> records = new ArrayList<>();
+            for (MatchedFrame frame : frames) {
+                new MatchRecords(switchSettings).flatMap(frame, new ListCollector<>(records));
+            }
+            assertThat(records).extracting(MatchRecord::model).as("each record names the recognizer that named the face")
+                    .containsExactly("faceplugin-fr", "faceplugin-fr-twin");
+        }
+    }
 }

@@ -158,7 +158,7 @@ public final class FaceStreamJob {
         SingleOutputStreamOperator<ShardMatches> shardAnswers = updates.keyBy(Person::id).connect(withFaces.broadcast())
                 .transform("gallery shard", TypeInformation.of(ShardMatches.class),
                         new GalleryShardOperator(settings.match(), settings.pipeline().recognizer().dimension(),
-                                java.util.Set.copyOf(directoryPeople)))
+                                java.util.Set.copyOf(directoryPeople), recognizerSwitch()))
                 .uid("gallery-shard");
         // ... and the shards' answers for a frame are merged into its matches.
         SingleOutputStreamOperator<MatchedFrame> matched = shardAnswers.keyBy(ShardMatches::frameKey)
@@ -178,6 +178,20 @@ public final class FaceStreamJob {
         deadLetters = deadLetters.union(updates.getSideOutput(DeadLetters.TAG), withFaces.getSideOutput(DeadLetters.TAG),
                 shardAnswers.getSideOutput(DeadLetters.TAG));
         return new Outputs(matches, sightings, deadLetters);
+    }
+
+    /**
+     * During a recognizer switch: where the gallery shards read people's photos back (the enrollments topic, and
+     * gallery.dir) to embed them with the new recognizer; null otherwise.
+     */
+    private GalleryShardOperator.RecognizerSwitch recognizerSwitch() {
+        if (!settings.match().switching()) {
+            return null;
+        }
+        return new GalleryShardOperator.RecognizerSwitch(settings.pipeline(),
+                new EnrollmentsTopicArchive(config.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS), KafkaAccess.clientProperties(config),
+                        config.get(JobOptions.KAFKA_ENROLLMENTS_TOPIC)),
+                settings.galleryDir() == null ? null : GalleryDirectory.archive(settings.galleryDir()));
     }
 
     /**

@@ -28,7 +28,7 @@ class FaceStreamJobTest {
         assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(FacePipelineOptions.RECOGNIZER_MODEL.name(), "arcface"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("configuration key 'recognizer.model': ")
-                .hasMessageContaining("has no recognizer 'arcface'; it has [faceplugin-fr]");
+                .hasMessageContaining("has no recognizer 'arcface'; it has [faceplugin-fr, faceplugin-fr-twin]");
         assertThatThrownBy(() -> new FaceStreamJob(InMemoryJob.config(Map.of(FacePipelineOptions.DETECTOR_MODEL.name(), "scrfd"))))
                 .hasMessageStartingWith("configuration key 'detector.model': ")
                 .hasMessageContaining("has no detector 'scrfd'");
@@ -70,6 +70,13 @@ class FaceStreamJobTest {
         new FaceStreamJob(config).connect(env);
         // Building the job graph creates every edge's and side output's serializer: a generic type (Kryo) throws here.
         assertThat(env.getStreamGraph(false).getJobGraph().getNumberOfVertices()).isPositive();
+        // So does the graph of a recognizer switch (the gallery shards carry how to read the photos back).
+        FaceStreamConfig switching = InMemoryJob.config(Map.of(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), "127.0.0.1:9",
+                StreamOptions.GALLERY_DIR.name(), gallery.toString(), FacePipelineOptions.RECOGNIZER_MODEL.name(),
+                "faceplugin-fr-twin", FacePipelineOptions.RECOGNIZER_PREVIOUS_MODEL.name(), "faceplugin-fr"));
+        StreamExecutionEnvironment switchEnv = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        new FaceStreamJob(switching).connect(switchEnv);
+        assertThat(switchEnv.getStreamGraph(false).getJobGraph().getNumberOfVertices()).isPositive();
         // State serializers are made when an operator starts: every type kept in state, made the same way.
         org.apache.flink.api.common.ExecutionConfig execution = new org.apache.flink.api.common.ExecutionConfig();
         execution.configure(flink, getClass().getClassLoader());
