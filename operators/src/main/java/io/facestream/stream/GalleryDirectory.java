@@ -83,7 +83,11 @@ public final class GalleryDirectory {
                         return;
                     }
                     if (wanted.contains(personId)) {
-                        each.accept(record(dir, personId));
+                        try {
+                            each.accept(record(dir, personId));
+                        } catch (IOException | UncheckedIOException e) {
+                            // Unreadable photos: that person has no record to embed again (and is listed), the rest go on.
+                        }
                     }
                 }
             }

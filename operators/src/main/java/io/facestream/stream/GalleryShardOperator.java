@@ -61,6 +61,11 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
             TypeInformation.of(Person.class));
     private static final ValueStateDescriptor<String> LISTED = new ValueStateDescriptor<>("listed-for-recognizer",
             org.apache.flink.api.common.typeinfo.Types.STRING);
+    /** The mark of a person a switch to a recognizer could not embed again: "switch:" and the recognizer id. */
+    static String switchListing(String model) {
+        return "switch:" + model;
+    }
+
     /** People listed per pass on the task thread: frames go on between passes however large the gallery. */
     static final int LISTED_PER_PASS = 500;
     /** How often the task thread takes the re-embedding's results. */
@@ -153,8 +158,15 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
                 (key, state) -> withNext.add(key.toString()));
         ids.addAll(withNext);
         int promoted = 0;
+        int stale = 0;
         for (String id : ids) {
             setCurrentKey(id);
+            if (withNext.contains(id) && !settings.model().equals(next.value().model())) {
+                // Left by a switch to another recognizer than this job's (stopped, or changed since): of no use.
+                next.clear();
+                withNext.remove(id);
+                stale++;
+            }
             if (!settings.switching() && withNext.contains(id)) {
                 // The switch is over: the new recognizer's entry becomes the person's own.
                 person.update(next.value());
@@ -166,6 +178,10 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
             if (settings.switching() && stillToEmbedAgain()) {
                 pending.put(id, person.value().origin());
             }
+        }
+        if (stale > 0) {
+            LOG.warn("gallery shard {}: {} people's entries of a switch to another recognizer than '{}' dropped", subtask(),
+                    stale, settings.model());
         }
         if (index.size() > 0 || !otherModel.isEmpty() || previousIndex != null && previousIndex.size() > 0) {
             LOG.info("gallery shard {} rebuilt from state: {} people in {} ms{}{}", subtask(), index.size(),
@@ -212,7 +228,7 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
     private boolean stillToEmbedAgain() throws Exception {
         Person main = person.value();
         return main != null && !main.deleted() && settings.previousModel().equals(main.model()) && next.value() == null
-                && !settings.model().equals(listed.value());
+                && !switchListing(settings.model()).equals(listed.value());
     }
 
     /** Starts the background re-embedding of the people still pending (again, after a failure). */
@@ -321,7 +337,7 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         output.collect(DeadLetters.TAG, new StreamRecord<>(new DeadLetter(personKey(id), DeadLetters.STAGE_GALLERY,
                 "person '" + id + "' " + why + "; enrolled with recognizer '" + previousModel + "', not matched once the "
                         + "job matches with '" + settings.model() + "' until enrolled again with photos (./facestream enroll)")));
-        listed.update(settings.model());
+        listed.update(switchListing(settings.model()));
         notReembedded.inc();
     }
 
@@ -332,11 +348,14 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
 
     @Override
     public void close() throws Exception {
-        if (reembedding != null) {
-            reembedding.cancel();
-            reembeddingThread.join(5_000);
+        try {
+            if (reembedding != null) {
+                reembedding.cancel(); // it stops at its next record, and closes its consumer and models
+                reembeddingThread.join(5_000);
+            }
+        } finally {
+            super.close();
         }
-        super.close();
     }
 
     /** People in this shard's index. */
@@ -364,9 +383,9 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
                         || currentNext != null && currentNext.origin() == Person.Origin.ENROLLMENTS);
         boolean nothingToDelete = update.deleted() && (current == null || current.deleted()) && currentNext == null;
         boolean ofPrevious = settings.switching() && settings.previousModel().equals(update.model());
-        if (settings.switching() && !update.deleted()) {
-            pending.remove(id); // whatever the enrollment, it stands over the photos being embedded again
-        }
+        // An enrollment's previous-recognizer entry follows its new one at once (the same call of the enrollment function).
+        String shadowed = lastShadowed;
+        lastShadowed = null;
         if (update.deleted()) {
             pending.remove(id);
             next.clear();
@@ -386,23 +405,25 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
             // the enrollments topic's entry stands
         } else if (settings.switching() && settings.model().equals(update.model())) {
             // During a switch an enrollment's entry by the new recognizer comes first, the previous one's next.
+            pending.remove(id); // it stands over the photos being embedded again
             next.update(update);
             listed.clear();
             lastShadowed = id;
             reindex(id);
             emitChange(record, update, comparable);
         } else if (ofPrevious) {
+            pending.remove(id);
             person.update(update);
             listed.clear();
-            if (!id.equals(lastShadowed)) {
+            if (!id.equals(shadowed)) {
                 // An embedding of the previous recognizer alone: nothing to embed again, and an older new entry is stale.
                 next.clear();
                 listNotReembedded(id, "was enrolled during the switch by an embedding alone");
             }
-            lastShadowed = null;
             reindex(id);
             emitChange(record, update, comparable);
         } else {
+            pending.remove(id);
             person.update(update);
             listed.clear();
             reindex(id);
@@ -472,8 +493,8 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         int to = Math.min(ids.size(), from + LISTED_PER_PASS);
         for (String id : ids.subList(from, to)) {
             setCurrentKey(id);
-            if (settings.model().equals(listed.value())) {
-                continue; // listed already (cleared when enrolled again or deleted): the person is not read
+            if (settings.model().equals(listed.value()) || switchListing(settings.model()).equals(listed.value())) {
+                continue; // listed already (by a switch to this recognizer, too) (cleared when enrolled again or deleted): the person is not read
             }
             Person other = person.value();
             if (other == null || other.deleted() || settings.model().equals(other.model())) {

@@ -246,4 +246,50 @@ class RecognizerSwitchTest {
             assertThat(last(shard).best()[0].known()).isFalse();
         }
     }
+
+    @Test
+    void peopleListedByARestartWithAnotherRecognizerAreStillEmbeddedAgainByALaterSwitch() throws Exception {
+        OperatorSubtaskState listedByAPlainRestart;
+        try (var shard = shard(settingsOf(NEW, null), null, galleryBeforeTheSwitch())) {
+            shard.setProcessingTime(10);
+            assertThat(deadLetters(shard)).as("each listed once by the restart without a switch").hasSize(4);
+            listedByAPlainRestart = shard.snapshot(1, 11);
+        }
+        Archive archive = new Archive(Map.of("franck", photos("franck", "franck_02159.jpg")));
+        try (var shard = shard(settingsOf(NEW, OLD), archive, listedByAPlainRestart)) {
+            long[] clock = {20};
+            untilReady(shard, clock, frame(14, during, "franck_03909.jpg"));
+            assertThat(last(shard).best()[0].personId()).isEqualTo("franck");
+        }
+    }
+
+    @Test
+    void entriesOfASwitchToAnotherRecognizerAreDroppedNotMadeThePeoplesOwn() throws Exception {
+        OperatorSubtaskState switched;
+        Archive archive = new Archive(Map.of("franck", photos("franck", "franck_02159.jpg"), "audrey", photos("audrey", "audrey.jpg"),
+                "cage", photos("cage", "cage.jpg")));
+        try (var shard = shard(settingsOf(NEW, OLD), archive, galleryBeforeTheSwitch())) {
+            long[] clock = {0};
+            untilReady(shard, clock, frame(15, during, "franck_03909.jpg"));
+            switched = shard.snapshot(1, clock[0] + 1);
+        }
+        // Restarted with a third recognizer instead of ending the switch: faceplugin-fr-twin's entries are of no use.
+        try (var shard = shard(settingsOf("arcface-r50", null), null, switched)) {
+            assertThat(((GalleryShardOperator) shard.getOperator()).people()).isZero();
+        }
+    }
+
+    @Test
+    void aNewEntryFollowedByADeletionIsNoPairForTheNextPreviousEntry() throws Exception {
+        try (var shard = shard(settingsOf(NEW, OLD), new Archive(Map.of()), null)) {
+            float[] embedding = during.analyze(photo("bieber_small.jpg"), true).faces().get(0).embedding();
+            shard.processElement1(new Person("bieber", "Bieber", NEW, new float[][] {embedding}, Person.Origin.ENROLLMENTS), 1);
+            shard.processElement1(Person.deletion("bieber"), 2);
+            for (Person person : EnrollmentFunction.toPeople(embeddingOnly("bieber"), during)) {
+                shard.processElement1(person, 3);
+            }
+            assertThat(deadLetters(shard)).singleElement().satisfies(letter -> assertThat(letter.error())
+                    .contains("'bieber'", "embedding alone"));
+        }
+    }
 }

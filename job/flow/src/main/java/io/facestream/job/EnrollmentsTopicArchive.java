@@ -70,6 +70,8 @@ public final class EnrollmentsTopicArchive implements EnrollmentArchive {
         consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // If the log's start moves on during the read (retention), go on from the new start, not the end.
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumer.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(32 * 1024 * 1024));
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumer, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -80,6 +82,9 @@ public final class EnrollmentsTopicArchive implements EnrollmentArchive {
             Map<TopicPartition, Long> end = reader.endOffsets(partitions);
             while (!cancelled.getAsBoolean() && !reachedEnd(reader, end)) {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
+                    if (cancelled.getAsBoolean()) {
+                        return;
+                    }
                     if (record.key() != null && record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
                         each.accept(record);
                     }

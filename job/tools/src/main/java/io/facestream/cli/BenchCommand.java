@@ -59,6 +59,11 @@ class BenchCommand implements Callable<Integer> {
             + "TaskManager's off-heap budget must hold.")
     boolean nativeMemory;
 
+    @Option(names = "--model-upgrade", description = "Only a recognizer switch under load: a gallery of --gallery-size people "
+            + "with photos (10,000 unless given; 1,000 with --quick) embedded again by another recognizer id while two "
+            + "cameras stream (BENCHMARKS.md: Recognizer switch).")
+    boolean modelUpgrade;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides one configuration key (e.g. inference.device=cuda).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -68,7 +73,7 @@ class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new Benchmark(new Benchmark.Options(quick, json, output, soakMinutes, galleryOnly, sightingsOnly, smallFaces,
-                gallerySize, Progress.wanted(progress, json), overrides, cameras, nativeMemory), spec.commandLine().getOut(),
+                gallerySize, Progress.wanted(progress, json), overrides, cameras, nativeMemory, modelUpgrade), spec.commandLine().getOut(),
                 spec.commandLine().getErr()).run();
     }
 }
