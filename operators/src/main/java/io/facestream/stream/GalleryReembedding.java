@@ -62,10 +62,13 @@ final class GalleryReembedding implements Runnable {
             Person person = EnrollmentFunction.toPerson(record, pipeline);
             return person.deleted() ? new Result(id, null, "the latest enrollment record deletes them")
                     : new Result(id, person, null);
-        } catch (EnrollmentRequest.InvalidEnrollmentException | io.facestream.decode.ImageRefusedException e) {
+        } catch (EnrollmentRequest.InvalidEnrollmentException e) {
             return new Result(id, null, "the photos of their latest enrollment cannot be embedded: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // As the enrollment function does with a live enrollment: one record never stops the rest.
+            return new Result(id, null, "embedding the photos of their latest enrollment failed: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        // Anything else (out of memory, a failing session) is not the person's doing: the run fails and starts again.
     }
 
     /** The results so far, taken out of the queue (called by the task thread). */

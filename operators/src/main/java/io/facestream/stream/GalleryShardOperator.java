@@ -307,7 +307,8 @@ public class GalleryShardOperator extends AbstractStreamOperator<ShardMatches>
         for (String id : ids.subList(from, to)) {
             if (pending.remove(id) != null) {
                 setCurrentKey(id);
-                listNotReembedded(id, "has no enrollment record left to embed again (" + recognizerSwitch.topic().describe()
+                listNotReembedded(id, "has no enrollment record left to embed again, or its photos could not be read ("
+                        + recognizerSwitch.topic().describe()
                         + (recognizerSwitch.directory() != null ? ", " + recognizerSwitch.directory().describe() : "") + ")");
             }
         }

@@ -111,6 +111,26 @@ class ModelManifestTest {
     }
 
     @Test
+    void aRecognizerSwitchNamesTwoRecognizersOfTheManifestEachWithItsThreshold() {
+        var switching = io.facestream.pipeline.PipelineSettings.from(TestData.config(java.util.Map.of(
+                "recognizer.model", "faceplugin-fr-twin", "recognizer.previous-model", "faceplugin-fr",
+                "recognizer.previous-threshold", "0.42")));
+        assertThat(switching.recognizer().id()).isEqualTo("faceplugin-fr-twin");
+        assertThat(switching.previous().recognizer().id()).isEqualTo("faceplugin-fr");
+        assertThat(switching.previous().matchThreshold()).isEqualTo(0.42f);
+        assertThat(switching.withoutPrevious().previous()).isNull();
+        assertThat(io.facestream.pipeline.PipelineSettings.from(TestData.config(java.util.Map.of())).previous()).isNull();
+        assertThatThrownBy(() -> io.facestream.pipeline.PipelineSettings.from(TestData.config(java.util.Map.of(
+                "recognizer.previous-model", "faceplugin-fr"))))
+                .hasMessageStartingWith("configuration key 'recognizer.previous-model': ")
+                .hasMessageContaining("is recognizer.model itself");
+        assertThatThrownBy(() -> io.facestream.pipeline.PipelineSettings.from(TestData.config(java.util.Map.of(
+                "recognizer.previous-model", "arcface"))))
+                .hasMessageStartingWith("configuration key 'recognizer.previous-model': ")
+                .hasMessageContaining("has no recognizer 'arcface'");
+    }
+
+    @Test
     void aWrongInputNameIsRefused() {
         Path manifest = ManifestEditor.copyWith(temp, root -> recognizer(root).with("input").put("name", "image"));
         RecognizerModel model = ModelManifest.load(manifest).recognizer("faceplugin-fr");

@@ -47,6 +47,9 @@ public final class EnrollmentsTopicArchive implements EnrollmentArchive {
                 latest.put(id, position(record));
             }
         });
+        if (cancelled.getAsBoolean()) {
+            return;
+        }
         read(cancelled, record -> {
             String id = new String(record.key(), StandardCharsets.UTF_8);
             Long position = latest.get(id);

@@ -55,6 +55,15 @@ public final class RunningJob implements AutoCloseable {
         return value;
     }
 
+    /**
+     * Stops the job with a savepoint in {@code directory}, not drained (open tracks and waiting frames travel in it);
+     * returns where the savepoint is.
+     */
+    public String stopWithSavepoint(java.nio.file.Path directory, Duration timeout) throws Exception {
+        return client.stopWithSavepoint(false, directory.toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         try {
