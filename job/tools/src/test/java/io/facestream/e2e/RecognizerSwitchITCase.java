@@ -6,23 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.facestream.config.FaceStreamConfig;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.job.FaceStreamJob;
-import io.facestream.job.JobOptions;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.runner.LocalJob;
 import io.facestream.runner.RunningJob;
 import io.facestream.serde.EnrollmentRequest;
 import io.facestream.stream.StreamMetrics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -60,7 +55,7 @@ class RecognizerSwitchITCase {
     @Test
     void theGalleryIsEmbeddedAgainWhileFramesGoOnAndTheNewRecognizerNamesThemOnceItIsDone() throws Exception {
         Path resource = Path.of("src/test/resources/upgrade/versioned-3");
-        Path savepoint = copy(resource.resolve("savepoint"), work.resolve("savepoint"));
+        Path savepoint = UpgradeScenario.copy(resource.resolve("savepoint"), work.resolve("savepoint"));
         int matchesBefore = Files.readAllLines(resource.resolve("before-matches.jsonl")).stream()
                 .filter(line -> !line.isBlank()).toList().size();
         UpgradeScenario scenario = new UpgradeScenario(JobTestSupport.modelsDir());
@@ -173,13 +168,7 @@ class RecognizerSwitchITCase {
     }
 
     private FaceStreamConfig config(LocalKafkaBroker broker, Path savepoint, Map<String, String> recognizer) {
-        Map<String, String> values = new LinkedHashMap<>(UpgradeScenario.settingsOfThisVersion());
-        values.putAll(recognizer);
-        values.put("models.dir", JobTestSupport.modelsDir().toString());
-        values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
-        values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve("checkpoints").toString());
-        values.put("flink.execution.savepoint.path", savepoint.toUri().toString());
-        return FaceStreamConfig.of(values, JobOptions.all());
+        return UpgradeScenario.restoreConfig(broker, work, savepoint, recognizer);
     }
 
     private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String name) {
@@ -190,15 +179,4 @@ class RecognizerSwitchITCase {
         return JobTestSupport.json(records).stream().map(node -> node.has("value") ? node.path("value") : node).toList();
     }
 
-    private static Path copy(Path from, Path to) {
-        try (Stream<Path> files = Files.list(from)) {
-            Files.createDirectories(to);
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -12,7 +12,6 @@ import io.facestream.runner.LocalJob;
 import io.facestream.runner.RunningJob;
 import io.facestream.stream.StreamMetrics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -71,7 +69,7 @@ class UpgradeFromSavepointITCase {
         String version = restore.split("@")[0];
         int parallelism = restore.contains("@") ? Integer.parseInt(restore.split("@")[1]) : 1;
         Path resource = Path.of("src/test/resources/upgrade", version);
-        Path savepoint = copy(resource.resolve("savepoint"), work.resolve("savepoint"));
+        Path savepoint = UpgradeScenario.copy(resource.resolve("savepoint"), work.resolve("savepoint"));
         List<JsonNode> matchesBefore = values(resource.resolve("before-matches.jsonl"));
         List<JsonNode> sightingsBefore = values(resource.resolve("before-sightings.jsonl"));
         JsonNode doorOpened = only(sightingsBefore, UpgradeScenario.DOOR);
@@ -182,13 +180,8 @@ class UpgradeFromSavepointITCase {
     }
 
     private FaceStreamConfig config(LocalKafkaBroker broker, Path savepoint, int parallelism) {
-        Map<String, String> values = new LinkedHashMap<>(UpgradeScenario.settingsOfThisVersion());
-        values.put("models.dir", JobTestSupport.modelsDir().toString());
-        values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
-        values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve("checkpoints").toString());
-        values.put("flink.execution.savepoint.path", savepoint.toUri().toString());
-        values.put(JobOptions.JOB_PARALLELISM.name(), Integer.toString(parallelism));
-        return FaceStreamConfig.of(values, JobOptions.all());
+        return UpgradeScenario.restoreConfig(broker, work, savepoint,
+                Map.of(JobOptions.JOB_PARALLELISM.name(), Integer.toString(parallelism)));
     }
 
     private static Map<String, List<ResultKey>> byCamera(List<JsonNode> matches) {
@@ -240,15 +233,4 @@ class UpgradeFromSavepointITCase {
         }
     }
 
-    private static Path copy(Path from, Path to) {
-        try (Stream<Path> files = Files.list(from)) {
-            Files.createDirectories(to);
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-            return to;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,14 +1,19 @@
 package io.facestream.e2e;
 
+import io.facestream.config.FaceStreamConfig;
 import io.facestream.demo.SamplePeople;
 import io.facestream.ingest.EncodedFrame;
 import io.facestream.ingest.FaceStreamProducer;
 import io.facestream.ingest.FrameOptions;
 import io.facestream.ingest.FrameSource;
+import io.facestream.job.JobOptions;
 import io.facestream.job.TopicSpec;
 import io.facestream.kafka.LocalKafkaBroker;
 import io.facestream.serde.EnrollmentRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -284,4 +290,32 @@ final class UpgradeScenario {
 
     /** How long frames wait for their camera's earlier frames in this version's scenario. */
     static final long REORDER_MS = 20_000;
+
+    /**
+     * This version's settings to restore {@code savepoint} on {@code broker}, checkpoints under {@code work}, with
+     * {@code extra} keys on top.
+     */
+    static FaceStreamConfig restoreConfig(LocalKafkaBroker broker, Path work,
+            Path savepoint, Map<String, String> extra) {
+        Map<String, String> values = new LinkedHashMap<>(settingsOfThisVersion());
+        values.put("models.dir", JobTestSupport.modelsDir().toString());
+        values.put(JobOptions.KAFKA_BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
+        values.put(JobOptions.CHECKPOINT_DIR.name(), work.resolve("checkpoints").toString());
+        values.put("flink.execution.savepoint.path", savepoint.toUri().toString());
+        values.putAll(extra);
+        return FaceStreamConfig.of(values, JobOptions.all());
+    }
+
+    /** A committed savepoint copied to {@code to} (a restore may write next to it). */
+    static Path copy(Path from, Path to) {
+        try (Stream<Path> files = Files.list(from)) {
+            Files.createDirectories(to);
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
